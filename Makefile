@@ -1,0 +1,35 @@
+# Quick start targets: `make demo` and `make test` (see README.md). Both use the virtualenv in .venv/.
+PYTHON312 := $(shell .ci/find-python 3.12)
+VENV := .venv
+BIN := $(VENV)/bin
+CONSTRAINTS := requirements/py312-django52.txt
+DEMO := $(BIN)/django-admin
+DEMO_SETTINGS := --settings=credential_admin.demo.settings
+
+.PHONY: demo test install system-deps quality unit clean
+
+system-deps:
+	.ci/system-deps
+
+$(BIN)/python:
+	$(PYTHON312) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+install: system-deps $(BIN)/python
+	$(BIN)/pip install -q -c $(CONSTRAINTS) -e ".[test]"
+
+demo: install
+	$(DEMO) demo_setup $(DEMO_SETTINGS)
+	$(DEMO) runserver 127.0.0.1:8000 $(DEMO_SETTINGS)
+
+quality: install
+	$(BIN)/ruff check .
+
+test: install quality
+	.ci/test-suites
+
+unit: install
+	$(BIN)/pytest tests/unit
+
+clean:
+	rm -rf $(VENV) .tox .demo build dist *.egg-info

@@ -1,0 +1,1 @@
+"""The companion Django app: configurations, issuing, verification, Learning Paths, the standalone runtime."""

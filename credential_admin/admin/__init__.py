@@ -1,0 +1,1 @@
+"""Django admin for the companion app, one module per concern."""

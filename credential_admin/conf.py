@@ -1,0 +1,51 @@
+"""Settings and feature switches, always read lazily (never at import time) so the platform can override them.
+
+Every setting is a Django setting named ``CREDENTIAL_XBLOCK_<NAME>``; `FEATURES` are on/off switches an admin
+flips in ``CREDENTIAL_XBLOCK_FEATURES``.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+FEATURE_DEFAULTS: dict[str, bool] = {
+    "VERIFICATION_PAGE": True,
+    "REISSUE": True,
+    "AUTO_ISSUE": False,
+    "PUBLIC_NAME_DISPLAY": True,
+    "OPEN_BADGES_EXPORT": True,
+    "SHOW_REVOCATION_REASON": False,
+}
+
+DEFAULTS: dict[str, Any] = {
+    # Dotted path of the learner data backend (see credential_xblock.records.LearnerDataBackend).
+    "CREDENTIAL_XBLOCK_BACKEND": "credential_admin.backends.openedx.OpenEdxBackend",
+    "CREDENTIAL_XBLOCK_FEATURES": {},
+    # Learners per query batch for bulk evaluation and issuing.
+    "CREDENTIAL_XBLOCK_BATCH_SIZE": 500,
+    # Django storage alias for certificate files.
+    "CREDENTIAL_XBLOCK_STORAGE": "default",
+    # Signing keys: {key_id: base64 raw Ed25519 private key}, or a path to a JSON file with the same mapping.
+    "CREDENTIAL_XBLOCK_SIGNING_KEYS": {},
+    "CREDENTIAL_XBLOCK_SIGNING_KEYS_FILE": "",
+    "CREDENTIAL_XBLOCK_ACTIVE_KEY_ID": "",
+    # Base URL printed on certificates (verify links, QR codes); defaults to the LMS root URL.
+    "CREDENTIAL_XBLOCK_BASE_URL": "",
+    # Extra TrueType fonts for the PDF fallback chain, tried after the bundled ones.
+    "CREDENTIAL_XBLOCK_FONTS": [],
+    "CREDENTIAL_XBLOCK_ISSUER_NAME": "",
+}
+
+
+def get(name: str) -> Any:
+    """The value of setting ``CREDENTIAL_XBLOCK_<name>``, or its default."""
+    from django.conf import settings  # noqa: PLC0415 - read lazily, at call time
+
+    full_name = f"CREDENTIAL_XBLOCK_{name}"
+    return getattr(settings, full_name, DEFAULTS.get(full_name))
+
+
+def feature(name: str) -> bool:
+    """Whether the feature switch `name` (a key of FEATURE_DEFAULTS) is on."""
+    if name not in FEATURE_DEFAULTS:
+        raise KeyError(f"Unknown credential-xblock feature {name!r}")
+    return bool((get("FEATURES") or {}).get(name, FEATURE_DEFAULTS[name]))

@@ -1,0 +1,1 @@
+"""Models of the companion app, one module per concern; import them from here."""

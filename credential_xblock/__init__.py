@@ -1,0 +1,1 @@
+"""XBlocks (Credential, Optional) and the pure rules engine of credential-xblock."""

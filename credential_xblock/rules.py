@@ -1,0 +1,256 @@
+"""The rules engine: criteria in, evaluation out. Pure Python, deterministic, no Django.
+
+Semantics are those of DESIGN.md "Rules, precisely": percentages are rounded half-up to the whole percent the
+learner sees and pass when that number is at least the threshold; rules combine with AND. The block, the admin
+preview, bulk issuance and Learning Paths all call `evaluate`.
+
+Messages are English templates marked with `N_` so that the presentation layer translates them (the i18n service
+in a block, Django's gettext on pages) and then fills in `params`.
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal, InvalidOperation
+from fractions import Fraction
+from typing import Any
+
+from credential_xblock.records import EligibilityContext, LearnerRecord
+
+COMPLETION = "completion"
+GRADE = "grade"
+TYPE_GRADE = "type_grade"
+HUNDRED = Decimal(100)
+
+
+def N_(message: str) -> str:  # noqa: N802 - the conventional name for a translation marker
+    """Mark a message for extraction; it is translated where it is shown."""
+    return message
+
+
+@dataclass(frozen=True)
+class Message:
+    """A translatable message: an English template and the values it names."""
+
+    template: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    def render(self, gettext=lambda s: s) -> str:
+        """The message in the language `gettext` translates into."""
+        return gettext(self.template).format(**self.params)
+
+
+class CriteriaError(ValueError):
+    """Invalid criteria: a message per offending field, so an editor can show each next to its input."""
+
+    def __init__(self, errors: Mapping[str, Message]):
+        self.errors = dict(errors)
+        super().__init__("; ".join(f"{key}: {msg.render()}" for key, msg in self.errors.items()))
+
+
+class ConfigurationError(ValueError):
+    """Criteria that cannot be evaluated against this course (e.g. an assignment type it does not grade)."""
+
+    def __init__(self, message: Message):
+        self.message = message
+        super().__init__(message.render())
+
+
+@dataclass(frozen=True)
+class Criteria:
+    """Minimum completion %, overall grade % and per-assignment-type grade %; `None` means no such rule."""
+
+    min_completion: Decimal | None = None
+    min_grade: Decimal | None = None
+    min_type_grades: Mapping[str, Decimal] = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        """A JSON-friendly form (thresholds as strings, so decimals survive a round trip exactly)."""
+        return {
+            "min_completion": _decimal_str(self.min_completion),
+            "min_grade": _decimal_str(self.min_grade),
+            "min_type_grades": {name: _decimal_str(value) for name, value in self.min_type_grades.items()},
+        }
+
+    @property
+    def is_empty(self) -> bool:
+        """True when the criteria hold no rule at all."""
+        return self.min_completion is None and self.min_grade is None and not self.min_type_grades
+
+
+def _decimal_str(value: Decimal | None) -> str | None:
+    return None if value is None else format(value.normalize(), "f")
+
+
+def parse_threshold(value: Any) -> Decimal | None:
+    """A threshold as a Decimal in [0, 100], or None for "no rule"; raise ValueError with a Message otherwise."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool):
+        raise _threshold_error(value)
+    try:
+        number = Decimal(value.strip() if isinstance(value, str) else str(value))
+    except (InvalidOperation, TypeError, ValueError):
+        raise _threshold_error(value) from None
+    if not number.is_finite():
+        raise _threshold_error(value)
+    if number < 0 or number > HUNDRED:
+        raise ValueError(Message(N_("{value} is out of range: enter a percentage from 0 to 100."), {"value": value}))
+    return number
+
+
+def _threshold_error(value: Any) -> ValueError:
+    return ValueError(Message(N_('"{value}" is not a number: enter a percentage from 0 to 100.'), {"value": value}))
+
+
+def parse_criteria(raw: Mapping[str, Any]) -> Criteria:
+    """Validate raw criteria (from a form, OLX or JSON) into `Criteria`; raise `CriteriaError` on any bad field.
+
+    Field names in the error follow the raw keys; per-type errors use ``min_type_grades.<type>``.
+    """
+    errors: dict[str, Message] = {}
+    values: dict[str, Decimal | None] = {}
+    for key in ("min_completion", "min_grade"):
+        values[key] = _collect(errors, key, raw.get(key))
+    type_grades: dict[str, Decimal] = {}
+    raw_types = raw.get("min_type_grades") or {}
+    if not isinstance(raw_types, Mapping):
+        errors["min_type_grades"] = Message(N_("Assignment type rules must map a type name to a percentage."))
+        raw_types = {}
+    for name, value in raw_types.items():
+        clean_name = str(name).strip()
+        if not clean_name:
+            errors["min_type_grades"] = Message(N_("An assignment type rule needs the type's name."))
+            continue
+        threshold = _collect(errors, f"min_type_grades.{clean_name}", value)
+        if threshold is not None:
+            type_grades[clean_name] = threshold
+    criteria = Criteria(values["min_completion"], values["min_grade"], type_grades)
+    if not errors and criteria.is_empty:
+        errors["criteria"] = Message(N_("Set at least one rule: completion, overall grade or an assignment type grade."))
+    if errors:
+        raise CriteriaError(errors)
+    return criteria
+
+
+def _collect(errors: dict[str, Message], key: str, value: Any) -> Decimal | None:
+    try:
+        return parse_threshold(value)
+    except ValueError as exc:
+        errors[key] = exc.args[0]
+        return None
+
+
+def check_assignment_types(criteria: Criteria, assignment_types: Iterable[str]) -> dict[str, Message]:
+    """Errors for per-type rules naming a type the course's grading policy lacks (a configuration error)."""
+    known = set(assignment_types)
+    return {
+        f"min_type_grades.{name}": Message(
+            N_('"{name}" is not an assignment type of this course\'s grading policy (known types: {known}).'),
+            {"name": name, "known": ", ".join(sorted(known)) or "-"},
+        )
+        for name in criteria.min_type_grades
+        if name not in known
+    }
+
+
+def displayed_percent(fraction: float | Fraction) -> int:
+    """The whole percent a learner sees for a 0..1 value, rounded half-up.
+
+    Floats go through their shortest repr so that 0.285 shows as 29%, as a person reading it expects.
+    """
+    exact = Decimal(str(fraction)) if isinstance(fraction, float) else Decimal(fraction.numerator) / fraction.denominator
+    return int((exact * HUNDRED).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+@dataclass(frozen=True)
+class RuleResult:
+    """One rule for one learner: where they stand, the threshold, whether it is met and what is left.
+
+    `remaining` is units still to complete for the completion rule and percentage points for grade rules;
+    0 when the rule is met.
+    """
+
+    kind: str
+    current: int
+    required: Decimal
+    met: bool
+    remaining: int
+    assignment_type: str | None = None
+    total_units: int | None = None
+    completed_units: int | None = None
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """The result of all rules for one learner; eligible when every rule is met."""
+
+    rules: tuple[RuleResult, ...]
+
+    @property
+    def eligible(self) -> bool:
+        return bool(self.rules) and all(rule.met for rule in self.rules)
+
+    @property
+    def rules_met(self) -> tuple[RuleResult, ...]:
+        return tuple(rule for rule in self.rules if rule.met)
+
+
+def evaluate(criteria: Criteria, record: LearnerRecord) -> Evaluation:
+    """Evaluate every rule of `criteria` for the learner in `record`.
+
+    Raises `ConfigurationError` for a per-type rule whose type the record's course does not grade.
+    """
+    results = []
+    if criteria.min_completion is not None:
+        results.append(_completion_rule(criteria.min_completion, record.completed_units, record.counted_units))
+    if criteria.min_grade is not None:
+        results.append(_grade_rule(GRADE, criteria.min_grade, record.grade_percent))
+    for name, threshold in criteria.min_type_grades.items():
+        if name not in record.type_percents:
+            raise ConfigurationError(
+                Message(N_('"{name}" is not an assignment type of this course\'s grading policy.'), {"name": name})
+            )
+        results.append(_grade_rule(TYPE_GRADE, threshold, record.type_percents[name], name))
+    return Evaluation(tuple(results))
+
+
+def _completion_rule(threshold: Decimal, completed: int, counted: int) -> RuleResult:
+    """Completion on units. A course with nothing to count is never met: there is nothing to recognise."""
+    current = displayed_percent(Fraction(completed, counted)) if counted else 0
+    met = counted > 0 and current >= threshold
+    needed = math.ceil(threshold * counted / HUNDRED) - completed
+    # Rounding can make a rule fail while the raw share already reaches the threshold: one more unit always helps.
+    remaining = 0 if met or not counted else max(1, needed)
+    return RuleResult(COMPLETION, current, threshold, met, remaining, total_units=counted, completed_units=completed)
+
+
+def _grade_rule(kind: str, threshold: Decimal, fraction: float, assignment_type: str | None = None) -> RuleResult:
+    current = displayed_percent(fraction)
+    met = current >= threshold
+    points = int(threshold.to_integral_value(rounding=ROUND_CEILING)) - current
+    return RuleResult(kind, current, threshold, met, 0 if met else points, assignment_type)
+
+
+def access_problems(
+    record: LearnerRecord, context: EligibilityContext, now: datetime
+) -> list[Message]:
+    """Why this learner may not receive the credential yet, whatever their progress (empty when they may)."""
+    problems = []
+    enrollment = record.enrollment
+    if enrollment is None or not enrollment.is_active:
+        problems.append(Message(N_("You are not enrolled in this course.")))
+    elif context.allowed_modes and enrollment.mode not in context.allowed_modes:
+        problems.append(
+            Message(
+                N_('This credential is not offered in the "{mode}" track.'),
+                {"mode": enrollment.mode},
+            )
+        )
+    if context.available_from is not None and now < context.available_from:
+        problems.append(
+            Message(N_("This credential becomes available on {date}."), {"date": context.available_from.date()})
+        )
+    return problems
