@@ -25,7 +25,7 @@ TYPE_GRADE = "type_grade"
 HUNDRED = Decimal(100)
 
 
-def N_(message: str) -> str:  # noqa: N802 - the conventional name for a translation marker
+def N_(message: str) -> str:
     """Mark a message for extraction; it is translated where it is shown."""
     return message
 
@@ -129,7 +129,9 @@ def parse_criteria(raw: Mapping[str, Any]) -> Criteria:
             type_grades[clean_name] = threshold
     criteria = Criteria(values["min_completion"], values["min_grade"], type_grades)
     if not errors and criteria.is_empty:
-        errors["criteria"] = Message(N_("Set at least one rule: completion, overall grade or an assignment type grade."))
+        errors["criteria"] = Message(
+            N_("Set at least one rule: completion, overall grade or an assignment type grade.")
+        )
     if errors:
         raise CriteriaError(errors)
     return criteria
@@ -161,7 +163,10 @@ def displayed_percent(fraction: float | Fraction) -> int:
 
     Floats go through their shortest repr so that 0.285 shows as 29%, as a person reading it expects.
     """
-    exact = Decimal(str(fraction)) if isinstance(fraction, float) else Decimal(fraction.numerator) / fraction.denominator
+    if isinstance(fraction, float):
+        exact = Decimal(str(fraction))
+    else:
+        exact = Decimal(fraction.numerator) / fraction.denominator
     return int((exact * HUNDRED).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
