@@ -38,7 +38,7 @@ DEFAULTS: dict[str, Any] = {
 
 def get(name: str) -> Any:
     """The value of setting ``CREDENTIAL_XBLOCK_<name>``, or its default."""
-    from django.conf import settings  # noqa: PLC0415 - read lazily, at call time
+    from django.conf import settings
 
     full_name = f"CREDENTIAL_XBLOCK_{name}"
     return getattr(settings, full_name, DEFAULTS.get(full_name))

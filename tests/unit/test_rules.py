@@ -24,7 +24,6 @@ from credential_xblock.rules import (
     parse_threshold,
 )
 
-
 AUDIT = Enrollment("audit", True)
 
 
