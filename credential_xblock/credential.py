@@ -1,0 +1,319 @@
+"""The Credential block: the learner's checklist, the course-staff panel and the Studio editor.
+
+The block only presents. Rules come from `rules` (via `checklist` and `settings_form`), learner data from the
+backend named by the `CREDENTIAL_XBLOCK_BACKEND` setting, issuing from `credential_admin.issuing.api`; all of
+credential_admin is imported inside functions so that the block imports without Django models.
+"""
+from __future__ import annotations
+
+import json
+import re
+from datetime import UTC, datetime
+from typing import Any
+
+from web_fragments.fragment import Fragment
+from webob import Response
+from xblock.completable import XBlockCompletionMode
+from xblock.core import XBlock
+from xblock.utils.resources import ResourceLoader
+from xblock.validation import ValidationMessage
+
+from credential_xblock import checklist, staff_report
+from credential_xblock.fields import LEVEL_ACHIEVEMENT, CredentialFieldsMixin
+from credential_xblock.i18n import translator_for
+from credential_xblock.records import EligibilityContext, LearnerRecord
+from credential_xblock.rules import N_, Criteria, CriteriaError, Message, check_assignment_types, parse_criteria
+from credential_xblock.settings_form import clean_settings, parse_available_from
+
+loader = ResourceLoader(__name__)
+
+
+def asset(name: str) -> str:
+    """A file of static/credential_xblock/, inlined into fragments so that every runtime serves it the same way."""
+    from importlib.resources import files
+
+    return files("credential_admin").joinpath("static", "credential_xblock", name).read_text(encoding="utf-8")
+
+
+def json_response(payload: Any, status: int = 200) -> Response:
+    return Response(json.dumps(payload), status=status, content_type="application/json", charset="utf-8")
+
+
+@XBlock.wants("user", "i18n", "settings")
+class CredentialBlock(CredentialFieldsMixin, XBlock):
+    """One credential configuration of a course: its rules, level and template, and the views built on them."""
+
+    completion_mode = XBlockCompletionMode.EXCLUDED
+    has_author_view = False
+    CATEGORY = "credential"
+    STUDIO_LABEL = N_("Credential")
+
+    # ----- identity and data ------------------------------------------------------------------------------------
+
+    @property
+    def course_key(self) -> str:
+        """The course (learning context) this block belongs to; a rerun has a new one, hence its own configuration."""
+        key = getattr(self.scope_ids.usage_id, "context_key", None)
+        return str(key) if key is not None else ""
+
+    @property
+    def usage_key(self) -> str:
+        return str(self.scope_ids.usage_id)
+
+    def current_user(self) -> tuple[int | None, bool]:
+        """The learner's user id (None when anonymous) and whether they are course staff."""
+        service = self.runtime.service(self, "user")
+        user = service.get_current_user() if service is not None else None
+        attrs = getattr(user, "opt_attrs", {}) or {}
+        user_id = attrs.get("edx-platform.user_id")
+        if not attrs.get("edx-platform.is_authenticated", user_id is not None):
+            user_id = None
+        staff = bool(attrs.get("edx-platform.user_is_staff") or attrs.get("edx-platform.user_is_global_staff"))
+        return (int(user_id) if user_id is not None else None), staff
+
+    @staticmethod
+    def backend():
+        from credential_admin.backends import get_backend
+
+        return get_backend()
+
+    def criteria_and_errors(self, check_course: bool = True) -> tuple[Criteria | None, tuple[Message, ...]]:
+        """The parsed criteria, or the configuration errors that keep the block from evaluating anybody."""
+        try:
+            criteria = parse_criteria(self.raw_criteria())
+        except CriteriaError as exc:
+            return None, tuple(exc.errors.values())
+        errors: list[Message] = []
+        if check_course and criteria.min_type_grades:
+            errors.extend(check_assignment_types(criteria, self.backend().assignment_types(self.course_key)).values())
+        try:
+            parse_available_from(self.available_from)
+        except ValueError as exc:
+            errors.append(exc.args[0])
+        return (None, tuple(errors)) if errors else (criteria, ())
+
+    def eligibility_context(self) -> EligibilityContext:
+        try:
+            available_from = parse_available_from(self.available_from)
+        except ValueError:
+            available_from = None  # reported as a configuration error by criteria_and_errors
+        return EligibilityContext(frozenset(self.allowed_modes or ()), available_from)
+
+    def learner_record(self, user_id: int | None) -> LearnerRecord | None:
+        if user_id is None:
+            return None
+        records = self.backend().records(self.course_key, [user_id])
+        return records[0] if records else None
+
+    def credential_state(self, user_id: int | None) -> Any:
+        """The issuing app's state of this learner's credential, or None (none yet, or issuing not installed)."""
+        if user_id is None:
+            return None
+        try:
+            from credential_admin.issuing.api import credential_state
+        except ImportError:
+            return None
+        return credential_state(user_id, self.course_key, self.usage_key)
+
+    def checklist_data(self, user_id: int | None, staff: bool) -> dict:
+        """The checklist for this learner; configuration details only for course staff."""
+        criteria, errors = self.criteria_and_errors()
+        record = credential = None
+        if criteria is not None and user_id is not None:
+            # A learner the backend does not know is not enrolled: show the rules at zero and say so.
+            record = self.learner_record(user_id) or LearnerRecord(user_id, "", "", 0, 0, 0.0)
+            credential = self.credential_state(user_id)
+        inputs = checklist.Inputs(criteria, errors, record, self.eligibility_context(), datetime.now(UTC), credential)
+        data = checklist.build(inputs, translator_for(self))
+        if not staff:
+            data["config_errors"] = []
+        return data
+
+    # ----- learner and staff views -------------------------------------------------------------------------------
+
+    def dom_id(self) -> str:
+        return "cx-" + re.sub(r"[^A-Za-z0-9_-]", "-", self.usage_key)[-60:]
+
+    def render_checklist(self, data: dict, staff: bool) -> str:
+        context = {"data": data, "staff": staff, "uid": self.dom_id()}
+        return loader.render_django_template("templates/checklist.html", context, i18n_service=self._i18n())
+
+    def _i18n(self):
+        return self.runtime.service(self, "i18n")
+
+    def student_view(self, context: dict | None = None) -> Fragment:
+        """The checklist; course staff also get the staff panel under it."""
+        user_id, staff = self.current_user()
+        gettext = translator_for(self).gettext
+        data = self.checklist_data(user_id, staff)
+        render_context = {
+            "block": self,
+            "uid": self.dom_id(),
+            "display_name": gettext(self.display_name),
+            "level_label": gettext("Achievement") if self.level == LEVEL_ACHIEVEMENT else gettext("Completion"),
+            "description": self.description,
+            "checklist_html": self.render_checklist(data, staff),
+            "staff": staff,
+            "csv_url": self.runtime.handler_url(self, "export_csv") if staff else "",
+        }
+        fragment = Fragment(loader.render_django_template(
+            "templates/credential.html", render_context, i18n_service=self._i18n()))
+        fragment.add_css(asset("credential.css"))
+        fragment.add_javascript(asset("credential.js"))
+        fragment.initialize_js("CredentialBlock", {
+            "staff": staff,
+            "strings": {
+                "working": gettext("Working..."),
+                "failed": gettext("The server could not be reached. Try again."),
+                "updated": gettext("Progress updated."),
+            },
+        })
+        return fragment
+
+    @XBlock.handler
+    def progress(self, request, suffix: str = "") -> Response:
+        """The checklist as JSON, with its HTML, so the page can refresh it without a reload."""
+        user_id, staff = self.current_user()
+        data = self.checklist_data(user_id, staff)
+        return json_response({"checklist": data, "html": self.render_checklist(data, staff)})
+
+    @XBlock.handler
+    def claim(self, request, suffix: str = "") -> Response:
+        """Issue the credential to the current learner when eligible; a refusal explains why."""
+        gettext = translator_for(self).gettext
+        if request.method != "POST":
+            return json_response({"error": gettext("Use POST to claim a credential.")}, status=405)
+        user_id, staff = self.current_user()
+        if user_id is None:
+            return json_response({"error": gettext("Sign in to claim this credential.")}, status=403)
+        try:
+            from credential_admin.issuing.api import ClaimRefused, claim
+        except ImportError:
+            return json_response({"error": gettext("Credentials cannot be issued on this site yet.")}, status=503)
+        from django.contrib.auth import get_user_model
+
+        user = get_user_model().objects.get(pk=user_id)
+        try:
+            claim(user, self.course_key, self.usage_key)
+        except ClaimRefused as exc:
+            return json_response({"error": str(exc)}, status=409)
+        data = self.checklist_data(user_id, staff)
+        return json_response({"checklist": data, "html": self.render_checklist(data, staff)})
+
+    @XBlock.handler
+    def staff_summary(self, request, suffix: str = "") -> Response:
+        """Counts of enrolled, eligible and issued learners (course staff only)."""
+        _, staff = self.current_user()
+        if not staff:
+            return json_response({"error": translator_for(self).gettext("Course staff only.")}, status=403)
+        criteria, errors = self.criteria_and_errors()
+        if criteria is None:
+            gettext = translator_for(self).gettext
+            return json_response({"error": "; ".join(m.render(gettext) for m in errors)}, status=409)
+        return json_response(staff_report.summarize(self.report_rows(criteria)))
+
+    @XBlock.handler
+    def export_csv(self, request, suffix: str = "") -> Response:
+        """Every enrolled learner's values, rules and eligibility as CSV (course staff only)."""
+        gettext = translator_for(self).gettext
+        _, staff = self.current_user()
+        if not staff:
+            return Response(gettext("Course staff only."), status=403, content_type="text/plain", charset="utf-8")
+        criteria, errors = self.criteria_and_errors()
+        if criteria is None:
+            text = "; ".join(m.render(gettext) for m in errors)
+            return Response(text, status=409, content_type="text/plain", charset="utf-8")
+        filename = re.sub(r"[^A-Za-z0-9._-]+", "_", f"credential-{self.course_key}-{self.scope_ids.usage_id.block_id}")
+        return Response(
+            app_iter=staff_report.csv_chunks(self.report_rows(criteria), criteria, translator_for(self)),
+            content_type="text/csv", charset="utf-8",
+            content_disposition=f'attachment; filename="{filename}.csv"',
+        )
+
+    def report_rows(self, criteria: Criteria):
+        """Rows for every enrolled learner, read from the backend in batches."""
+        from credential_admin import conf
+
+        return staff_report.rows(
+            self.backend(), self.course_key, criteria, self.eligibility_context(), datetime.now(UTC),
+            self.credential_statuses, int(conf.get("BATCH_SIZE") or 500),
+        )
+
+    def credential_statuses(self, user_ids: list[int]) -> dict[int, str]:
+        """The credential status of each of these learners who has one, in one query per batch."""
+        try:
+            from credential_admin.issuing.api import credential_statuses
+        except ImportError:
+            return {}
+        return credential_statuses(self.course_key, self.usage_key, user_ids)
+
+    # ----- Studio --------------------------------------------------------------------------------------------------
+
+    def studio_view(self, context: dict | None = None) -> Fragment:
+        """The editor: one labelled input per field, errors shown next to each; nothing saved until all are valid."""
+        gettext = translator_for(self).gettext
+        render_context = {
+            "uid": self.dom_id(),
+            "block": self,
+            "fields": {name: self.fields[name] for name in self.editable_fields},
+            "type_rows": [{"type": name, "value": value} for name, value in (self.min_type_grades or {}).items()],
+            "known_types": self._known_types(),
+            "modes_text": ", ".join(self.allowed_modes or ()),
+            "levels": [(value["value"], gettext(value["display_name"])) for value in self.fields["level"].values],
+        }
+        fragment = Fragment(loader.render_django_template(
+            "templates/studio_edit.html", render_context, i18n_service=self._i18n()))
+        fragment.add_css(asset("credential.css"))
+        fragment.add_javascript(asset("studio.js"))
+        fragment.initialize_js("CredentialStudio", {
+            "strings": {
+                "saved": gettext("Saved."),
+                "invalid": gettext("Nothing was saved: fix the fields marked below."),
+                "failed": gettext("The server could not be reached. Nothing was saved."),
+                "typeName": gettext("Assignment type"),
+                "typeValue": gettext("Minimum %"),
+                "remove": gettext("Remove"),
+            },
+        })
+        return fragment
+
+    def _known_types(self) -> list[str]:
+        try:
+            return sorted(self.backend().assignment_types(self.course_key))
+        except Exception:  # the editor still opens; validation reports the problem on save
+            return []
+
+    @XBlock.handler
+    def studio_submit(self, request, suffix: str = "") -> Response:
+        """Validate the whole form; save every field, or none and answer 400 with a message per invalid field."""
+        gettext = translator_for(self).gettext
+        try:
+            data = json.loads(request.body.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError):
+            data = None
+        if not isinstance(data, dict):
+            return json_response({"result": "error", "errors": {"form": gettext("The form data was not JSON.")}}, 400)
+        clean, errors = clean_settings(data, lambda: self.backend().assignment_types(self.course_key))
+        if errors:
+            rendered = {field: message.render(gettext) for field, message in errors.items()}
+            return json_response({"result": "error", "errors": rendered}, status=400)
+        for name, value in clean.items():
+            setattr(self, name, value)
+        return json_response({"result": "success"})
+
+    def validate(self):
+        """Studio's validation banner: the same configuration errors the staff see in the checklist."""
+        validation = super().validate()
+        gettext = translator_for(self).gettext
+        try:
+            _, errors = self.criteria_and_errors()
+        except Exception:  # a course whose policy cannot be read is reported on save, not here
+            errors = ()
+        for message in errors:
+            validation.add(ValidationMessage(ValidationMessage.ERROR, message.render(gettext)))
+        return validation
+
+    @staticmethod
+    def workbench_scenarios():
+        """Scenarios for the plain xblock-sdk workbench, from credential_xblock/scenarios/*.xml."""
+        return loader.load_scenarios_from_path("scenarios")

@@ -1,0 +1,92 @@
+"""The Credential block's fields: a fixed contract that the issuing app's configuration sync reads by name.
+
+All fields are Scope.settings so that they travel with OLX export/import and a course rerun copies them into
+its own block, whose configuration is then keyed by the new course and usage key.
+"""
+from __future__ import annotations
+
+from xblock.core import XBlockMixin
+from xblock.fields import Dict, List, Scope, String
+
+from credential_xblock.rules import N_
+
+LEVEL_COMPLETION = "completion"
+LEVEL_ACHIEVEMENT = "achievement"
+LEVELS = (LEVEL_COMPLETION, LEVEL_ACHIEVEMENT)
+
+
+class CredentialFieldsMixin(XBlockMixin):
+    """Rules, level and presentation settings of one credential configuration."""
+
+    display_name = String(
+        display_name=N_("Display name"),
+        help=N_("The title learners see above the checklist."),
+        default=N_("Course credential"),
+        scope=Scope.settings,
+    )
+    level = String(
+        display_name=N_("Level"),
+        help=N_("The label printed on the certificate: Completion or Achievement."),
+        default=LEVEL_COMPLETION,
+        values=[
+            {"display_name": N_("Completion"), "value": LEVEL_COMPLETION},
+            {"display_name": N_("Achievement"), "value": LEVEL_ACHIEVEMENT},
+        ],
+        scope=Scope.settings,
+    )
+    min_completion = String(
+        display_name=N_("Minimum completion (%)"),
+        help=N_("Share of the course's units a learner must complete, 0-100. Leave empty for no completion rule."),
+        default="",
+        scope=Scope.settings,
+    )
+    min_grade = String(
+        display_name=N_("Minimum overall grade (%)"),
+        help=N_("The course grade a learner must reach, 0-100. Leave empty for no grade rule."),
+        default="",
+        scope=Scope.settings,
+    )
+    min_type_grades = Dict(
+        display_name=N_("Minimum grade per assignment type (%)"),
+        help=N_("Assignment type of the grading policy (e.g. Final Exam) mapped to a percentage, 0-100."),
+        default={},
+        scope=Scope.settings,
+    )
+    template = String(
+        display_name=N_("Certificate template"),
+        help=N_("The id of a template managed by the platform admin; empty for the built-in template."),
+        default="",
+        scope=Scope.settings,
+    )
+    description = String(
+        display_name=N_("Description"),
+        help=N_("A short text shown to learners under the title."),
+        default="",
+        multiline_editor=True,
+        scope=Scope.settings,
+    )
+    allowed_modes = List(
+        display_name=N_("Allowed enrollment modes"),
+        help=N_("Enrollment mode slugs (e.g. verified, honor) that may receive the credential; empty for all modes."),
+        default=[],
+        scope=Scope.settings,
+    )
+    available_from = String(
+        display_name=N_("Available from"),
+        help=N_("An ISO date (2026-09-01) or date and time before which no credential is issued; empty for always."),
+        default="",
+        scope=Scope.settings,
+    )
+
+    editable_fields = (
+        "display_name", "level", "min_completion", "min_grade", "min_type_grades", "template", "description",
+        "allowed_modes", "available_from",
+    )
+
+    def raw_criteria(self) -> dict:
+        """The rule fields as typed, ready for `rules.parse_criteria`."""
+        return {
+            "min_completion": self.min_completion,
+            "min_grade": self.min_grade,
+            "min_type_grades": self.min_type_grades,
+        }

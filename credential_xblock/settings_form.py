@@ -1,0 +1,161 @@
+"""Validation of the Credential block's Studio form: every invalid value gets its own message, keyed by field.
+
+Pure Python (no Django): the block's submit handler calls `clean_settings` and saves only when it returns no
+errors, so a bad value never reaches the fields. Rule thresholds go through `rules.parse_criteria` and the
+per-type rules through `rules.check_assignment_types`, as everywhere else.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+from datetime import UTC, datetime, time
+from typing import Any
+
+from credential_xblock.fields import LEVELS
+from credential_xblock.rules import N_, CriteriaError, Message, check_assignment_types, parse_criteria
+
+MAX_TITLE = 255
+MAX_DESCRIPTION = 2000
+MAX_TEMPLATE_ID = 100
+MODE_SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,99}$")
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def parse_available_from(value: str) -> datetime | None:
+    """An ISO date or datetime as an aware UTC datetime (a date means its start); None when empty.
+
+    Raise ValueError carrying a Message when the text is not an ISO date.
+    """
+    text = (value or "").strip()
+    if not text:
+        return None
+    try:
+        if len(text) == 10:
+            moment = datetime.combine(datetime.strptime(text, "%Y-%m-%d").date(), time.min)
+        else:
+            moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise ValueError(Message(
+            N_('"{value}" is not a date: use the form 2026-09-01 or 2026-09-01T09:00.'), {"value": value}
+        )) from None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def clean_settings(
+    data: Mapping[str, Any], assignment_types: Callable[[], Iterable[str]]
+) -> tuple[dict[str, Any], dict[str, Message]]:
+    """Clean a submitted form into field values, or report a message per invalid field.
+
+    `assignment_types` is called only when per-type rules are present (it asks the course's grading policy).
+    """
+    errors: dict[str, Message] = {}
+    clean: dict[str, Any] = {
+        "display_name": _text(errors, "display_name", data.get("display_name"), MAX_TITLE, required=True),
+        "description": _text(errors, "description", data.get("description"), MAX_DESCRIPTION, multiline=True),
+        "template": _text(errors, "template", data.get("template"), MAX_TEMPLATE_ID),
+        "level": _level(errors, data.get("level")),
+        "allowed_modes": _modes(errors, data.get("allowed_modes")),
+        "available_from": _date(errors, data.get("available_from")),
+    }
+    type_grades = _type_rows(errors, data.get("min_type_grades"))
+    raw_criteria = {
+        "min_completion": _as_text(data.get("min_completion")).strip(),
+        "min_grade": _as_text(data.get("min_grade")).strip(),
+        "min_type_grades": type_grades,
+    }
+    clean.update(raw_criteria)
+    try:
+        criteria = parse_criteria(raw_criteria)
+    except CriteriaError as exc:
+        errors.update(exc.errors)
+    else:
+        if criteria.min_type_grades:
+            errors.update(_unknown_types(criteria, assignment_types))
+    return clean, errors
+
+
+def _unknown_types(criteria, assignment_types: Callable[[], Iterable[str]]) -> dict[str, Message]:
+    try:
+        known = list(assignment_types())
+    except Exception:  # any failure to read the policy is reported to the author, never a 500
+        return {"min_type_grades": Message(N_("The course's grading policy could not be read; try again."))}
+    return check_assignment_types(criteria, known)
+
+
+def _as_text(value: Any) -> str:
+    if value is None:
+        return ""
+    return value if isinstance(value, str) else str(value)
+
+
+def _text(errors: dict, key: str, value: Any, limit: int, required: bool = False, multiline: bool = False) -> str:
+    if value is not None and not isinstance(value, str):
+        errors[key] = Message(N_("Enter text."))
+        return ""
+    text = (value or "").strip()
+    if required and not text:
+        errors[key] = Message(N_("This field is required."))
+    elif len(text) > limit:
+        errors[key] = Message(N_("Use at most {limit} characters (this has {length})."),
+                              {"limit": limit, "length": len(text)})
+    elif CONTROL_CHARS.search(text) or (not multiline and ("\n" in text or "\r" in text)):
+        errors[key] = Message(N_("Remove the control characters or line breaks from this text."))
+    return text
+
+
+def _level(errors: dict, value: Any) -> str:
+    if value not in LEVELS:
+        errors["level"] = Message(N_('Choose "completion" or "achievement".'))
+        return ""
+    return value
+
+
+def _modes(errors: dict, value: Any) -> list[str]:
+    """Mode slugs from a list or a comma-separated string, deduplicated in order."""
+    items = value.split(",") if isinstance(value, str) else value if isinstance(value, list) else None
+    if items is None or not all(isinstance(item, str) for item in items):
+        errors["allowed_modes"] = Message(N_("List enrollment modes separated by commas."))
+        return []
+    modes = list(dict.fromkeys(item.strip() for item in items if item.strip()))
+    bad = [mode for mode in modes if not MODE_SLUG.match(mode)]
+    if bad:
+        errors["allowed_modes"] = Message(
+            N_('"{mode}" is not an enrollment mode slug (lower-case letters, digits, "-" and "_").'),
+            {"mode": bad[0]},
+        )
+    return modes
+
+
+def _date(errors: dict, value: Any) -> str:
+    text = _as_text(value).strip()
+    try:
+        parse_available_from(text)
+    except ValueError as exc:
+        errors["available_from"] = exc.args[0]
+    return text
+
+
+def _type_rows(errors: dict, value: Any) -> dict[str, str]:
+    """Per-type rules from rows ``[{"type": ..., "value": ...}]`` (the form) or a mapping (JSON clients).
+
+    Blank rows are ignored; a type listed twice is an error on that type's row.
+    """
+    if value is None or value == "":
+        return {}
+    if isinstance(value, Mapping):
+        value = [{"type": name, "value": threshold} for name, threshold in value.items()]
+    if not isinstance(value, list) or not all(isinstance(row, Mapping) for row in value):
+        errors["min_type_grades"] = Message(N_("Assignment type rules must map a type name to a percentage."))
+        return {}
+    rows: dict[str, str] = {}
+    for row in value:
+        name, threshold = _as_text(row.get("type")).strip(), _as_text(row.get("value")).strip()
+        if not name and not threshold:
+            continue
+        if not name:
+            errors["min_type_grades"] = Message(N_("An assignment type rule needs the type's name."))
+        elif name in rows:
+            errors[f"min_type_grades.{name}"] = Message(N_('"{name}" is listed twice.'), {"name": name})
+        else:
+            rows[name] = threshold
+    return rows

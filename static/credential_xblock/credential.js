@@ -1,0 +1,85 @@
+/* Learner checklist and course-staff panel of the Credential block. Vanilla JS; `element` may be a DOM node or a
+   jQuery object depending on the runtime. Every request sends the CSRF cookie as X-CSRFToken. */
+function CredentialBlock(runtime, element, args) {
+    'use strict';
+    var root = element.jquery ? element[0] : element;
+    var strings = (args && args.strings) || {};
+
+    function csrfToken() {
+        var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+        return match ? decodeURIComponent(match[1]) : '';
+    }
+
+    function post(handler, body) {
+        return fetch(runtime.handlerUrl(element, handler), {
+            method: 'POST',
+            credentials: 'same-origin',
+            headers: {'Content-Type': 'application/json', 'X-CSRFToken': csrfToken()},
+            body: JSON.stringify(body || {})
+        }).then(function (response) {
+            return response.json().then(function (data) { return {ok: response.ok, data: data}; });
+        });
+    }
+
+    function announce(text) {
+        var live = root.querySelector('[data-role="live"]');
+        if (live) { live.textContent = text; }
+    }
+
+    function show(html) {
+        root.querySelector('[data-role="checklist"]').innerHTML = html;
+    }
+
+    function refresh() {
+        return post('progress').then(function (result) {
+            if (result.ok) { show(result.data.html); announce(strings.updated || ''); }
+        }).catch(function () { announce(strings.failed || ''); });
+    }
+
+    function claim(button) {
+        var error = root.querySelector('[data-role="claim-error"]');
+        button.disabled = true;
+        button.textContent = strings.working || button.textContent;
+        post('claim').then(function (result) {
+            if (result.ok) {
+                show(result.data.html);
+                var link = root.querySelector('.cx-issued a');
+                if (link) { link.focus(); }
+            } else {
+                button.disabled = false;
+                error.textContent = result.data.error || strings.failed;
+                error.hidden = false;
+            }
+        }).catch(function () {
+            button.disabled = false;
+            error.textContent = strings.failed;
+            error.hidden = false;
+        });
+    }
+
+    function loadCounts() {
+        var counts = root.querySelector('[data-role="counts"]');
+        if (!counts) { return; }
+        post('staff_summary').then(function (result) {
+            var error = root.querySelector('[data-role="staff-error"]');
+            if (!result.ok) { error.textContent = result.data.error || strings.failed; error.hidden = false; return; }
+            Object.keys(result.data).forEach(function (key) {
+                var cell = counts.querySelector('[data-count="' + key + '"]');
+                if (cell) { cell.textContent = result.data[key]; }
+            });
+            counts.setAttribute('aria-busy', 'false');
+        });
+    }
+
+    root.addEventListener('click', function (event) {
+        var target = event.target.closest('[data-action]');
+        if (!target || !root.contains(target)) { return; }
+        if (target.getAttribute('data-action') === 'refresh') { refresh(); }
+        if (target.getAttribute('data-action') === 'claim') { claim(target); }
+    });
+    // Learners often finish a unit in another tab: bring the checklist up to date when they come back.
+    document.addEventListener('visibilitychange', function () {
+        if (document.visibilityState === 'visible') { refresh(); }
+    });
+    loadCounts();
+}
