@@ -9,3 +9,11 @@ class StandaloneConfig(AppConfig):
     label = "credential_standalone"
     verbose_name = "Standalone runtime"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        """edx-completion emits tracking events; outside the LMS nobody registered a tracker, so log them."""
+        from eventtracking import tracker
+        from eventtracking.backends.logger import LoggerBackend
+
+        if tracker.DEFAULT_TRACKER_NAME not in tracker.TRACKERS:
+            tracker.register_tracker(tracker.Tracker({"log": LoggerBackend(name="credential_standalone.tracking")}))

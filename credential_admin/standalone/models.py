@@ -81,3 +81,23 @@ class BlockState(models.Model):
 
     def __str__(self) -> str:
         return f"{self.block_key} {self.scope} {self.user_id}"
+
+
+class Profile(models.Model):
+    """A learner's full name as printed on certificates: the standalone twin of the platform's `profile.name`."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="standalone_profile")
+    name = models.CharField(_("full name"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("profile")
+        verbose_name_plural = _("profiles")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def full_name(user) -> str:
+    """The name the platform would print: the profile name, else Django's first and last name."""
+    profile = getattr(user, "standalone_profile", None) if user.pk else None
+    return (profile.name if profile else "") or user.get_full_name()

@@ -87,6 +87,8 @@ def configure(data_dir: Path) -> dict[str, Any]:
         "CELERY_BROKER_URL": os.environ.get("CREDENTIAL_BROKER_URL", "memory://"),
         "CREDENTIAL_XBLOCK_BACKEND": "credential_admin.backends.standalone.StandaloneBackend",
         "CREDENTIAL_XBLOCK_SIGNING_KEYS_FILE": str(data_dir / "signing_keys.json"),
+        "CREDENTIAL_XBLOCK_GENERATE_SIGNING_KEY": True,
+        "CREDENTIAL_XBLOCK_CELERY_APP": "credential_admin.standalone.celery.app",
         "CREDENTIAL_XBLOCK_BASE_URL": os.environ.get("CREDENTIAL_BASE_URL", "http://127.0.0.1:8000"),
         "CREDENTIAL_DATA_DIR": str(data_dir),
         "LOGGING": {"version": 1, "disable_existing_loggers": False,
