@@ -13,8 +13,7 @@ Studio save, which in standalone mode is also a publish):
       "problems": {usage: max_score}, "units": [{"id", "title", "locked", "counted": [usage, ...],
       "components": [usage, ...]}]}]}], "blocks": {usage: block_type}}
 
-`counted` follows DESIGN.md "Rules, precisely": a unit's completable leaves, found as edx-completion does
-(recurse into AGGREGATORs, drop EXCLUDED), minus the Credential block and anything inside an Optional block.
+`counted` follows DESIGN.md "Rules, precisely" (see credential_admin.backends.units).
 """
 from __future__ import annotations
 
@@ -24,16 +23,15 @@ from typing import Any
 
 from django.db import transaction
 from lxml import etree
-from xblock.completable import XBlockCompletionMode
+
+from credential_admin.backends.units import children as _children
+from credential_admin.backends.units import unit_counted_keys
 
 from . import grading
 from .models import BlockState, Course
 from .runtime import AUTHOR_SCOPES, LoadError, StandaloneRuntime, course_key_of
 from .signals import course_published
 
-CREDENTIAL_TYPE = "credential"
-OPTIONAL_TYPE = "credential_optional"
-NOT_COUNTED_TYPES = frozenset({CREDENTIAL_TYPE, OPTIONAL_TYPE})
 POINTER_ATTRIBUTES = frozenset({"url_name", "org", "course"})
 MAX_OLX_BYTES = 20 * 1024 * 1024
 
@@ -116,27 +114,13 @@ def _index(block, blocks: dict[str, str]) -> None:
         _index(child, blocks)
 
 
-def _children(block) -> list:
-    return block.get_children() if getattr(block, "has_children", False) else []
-
-
 def _unit(vertical, sequential) -> dict[str, Any]:
-    counted = [str(leaf.scope_ids.usage_id) for child in _children(vertical) for leaf in counted_leaves(child)]
+    counted = unit_counted_keys(vertical)
     return {
         "id": str(vertical.scope_ids.usage_id), "title": vertical.display_name,
         "locked": bool(getattr(vertical, "locked", False) or getattr(sequential, "locked", False)),
         "counted": counted, "components": [str(child.scope_ids.usage_id) for child in _children(vertical)],
     }
-
-
-def counted_leaves(block) -> list:
-    """The leaves under `block` that count for completion (edx-completion's walk, minus our exclusions)."""
-    if block.scope_ids.block_type in NOT_COUNTED_TYPES:
-        return []
-    mode = XBlockCompletionMode.get_mode(block)
-    if mode == XBlockCompletionMode.AGGREGATOR:
-        return [leaf for child in _children(block) for leaf in counted_leaves(child)]
-    return [block] if mode == XBlockCompletionMode.COMPLETABLE else []
 
 
 def _problems(sequential) -> dict[str, float]:

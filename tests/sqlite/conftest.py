@@ -1,0 +1,98 @@
+"""Shared fixtures of the SQLite suite: loaded courses and learners of the standalone runtime.
+
+Courses (from tests/fixtures/courses/, loaded with the real loader):
+- ``demo_course``: Credentials 101 (``course-v1:Demo+CRED101+2026``), 4 units, problems in two Homework
+  subsections and a Final Exam; policy Homework (min_count 3, drop_count 1, weight 0.4) + Final Exam (weight 0.6).
+- ``completion_course``: ``course-v1:Demo+COMP+2026``, units with optional content, an all-optional unit, a
+  Credential block, a locked unit and a locked subsection (see the comments in its course.xml).
+
+Factories (fixtures returning functions):
+- ``make_learner(course, username="alice", name="Alice Example", mode="verified", active=True)`` → User, enrolled.
+- ``make_learners(course, count, prefix="learner", mode="verified")`` → list of Users, created in bulk.
+- ``complete_blocks(user_or_users, course, keys, completion=1.0)``: BlockCompletion rows, in bulk.
+- ``record_scores(user, course, {key: (earned, possible)})``: rows of the local grade store.
+- ``block_key(course, block_type, url_name)`` → the usage key string.
+- ``staff_user``: a staff User (course staff in standalone mode).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from completion.models import BlockCompletion
+from django.contrib.auth import get_user_model
+from opaque_keys.edx.keys import CourseKey, UsageKey
+
+from credential_admin.standalone.loader import load_course_folder
+from credential_admin.standalone.models import Course, Enrollment, Profile, Score
+
+COURSES = Path(__file__).resolve().parent.parent / "fixtures" / "courses"
+
+
+@pytest.fixture
+def demo_course(db) -> Course:
+    return load_course_folder(COURSES / "demo")
+
+
+@pytest.fixture
+def completion_course(db) -> Course:
+    return load_course_folder(COURSES / "completion")
+
+
+@pytest.fixture
+def block_key():
+    def make(course: Course, block_type: str, url_name: str) -> str:
+        return str(CourseKey.from_string(course.course_key).make_usage_key(block_type, url_name))
+    return make
+
+
+@pytest.fixture
+def make_learner(db):
+    def make(course: Course | None = None, username: str = "alice", name: str = "Alice Example",
+             mode: str = "verified", active: bool = True):
+        user = get_user_model().objects.create_user(username=username, email=f"{username}@example.com")
+        Profile.objects.create(user=user, name=name)
+        if course is not None:
+            Enrollment.objects.create(user=user, course=course, mode=mode, is_active=active)
+        return user
+    return make
+
+
+@pytest.fixture
+def make_learners(db):
+    def make(course: Course, count: int, prefix: str = "learner", mode: str = "verified") -> list:
+        User = get_user_model()
+        User.objects.bulk_create(User(username=f"{prefix}{i:05d}", email=f"{prefix}{i}@example.com")
+                                 for i in range(count))
+        users = list(User.objects.filter(username__startswith=prefix).order_by("username"))
+        Profile.objects.bulk_create(Profile(user=user, name=f"Learner {i}") for i, user in enumerate(users))
+        Enrollment.objects.bulk_create(Enrollment(user=user, course=course, mode=mode) for user in users)
+        return users
+    return make
+
+
+@pytest.fixture
+def complete_blocks(db):
+    def complete(users, course: Course, keys, completion: float = 1.0) -> None:
+        users = users if isinstance(users, list | tuple) else [users]
+        context = CourseKey.from_string(course.course_key)
+        BlockCompletion.objects.bulk_create(
+            BlockCompletion(user=user, context_key=context, block_key=UsageKey.from_string(key),
+                            block_type=UsageKey.from_string(key).block_type, completion=completion)
+            for user in users for key in keys
+        )
+    return complete
+
+
+@pytest.fixture
+def record_scores(db):
+    def record(user, course: Course, scores: dict[str, tuple[float, float]]) -> None:
+        for key, (earned, possible) in scores.items():
+            Score.objects.update_or_create(user=user, course=course, block_key=key,
+                                           defaults={"earned": earned, "possible": possible})
+    return record
+
+
+@pytest.fixture
+def staff_user(db):
+    return get_user_model().objects.create_user(username="staff", email="staff@example.com", is_staff=True)
