@@ -1,0 +1,1 @@
+"""JSON API for the learner dashboard / MFE: a learner's credentials."""

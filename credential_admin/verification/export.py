@@ -1,0 +1,147 @@
+"""Signed Open Badges 3.0 documents served by the site: credentials, status lists, issuer profiles, key documents.
+
+Every URL inside them is built from the configured base URL, so they resolve from the site: the issuer profile at
+``/credentials/issuer/``, keys at ``/credentials/keys/<key id>/``, status lists at ``/credentials/status/<n>/``.
+"""
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+from urllib.parse import quote
+
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext as _
+
+from credential_admin import conf
+from credential_admin.issuing import signing
+from credential_admin.models import Credential
+
+from . import dataintegrity, openbadges, statuslist
+from .jsonld import OB_V3, VC_V2
+from .multibase import ed25519_multikey
+from .records import PublicFacts, base_url
+
+
+def issuer_url(org: str = "") -> str:
+    return f"{base_url()}/credentials/issuer/{quote(org, safe='') + '/' if org else ''}"
+
+
+def key_url(key_id: str) -> str:
+    return f"{base_url()}/credentials/keys/{quote(key_id, safe='')}/"
+
+
+def status_list_url(number: int) -> str:
+    return f"{base_url()}/credentials/status/{number}/"
+
+
+def export_url(verification_id: str) -> str:
+    return f"{base_url()}/credentials/verify/{verification_id}/ob3/"
+
+
+def organisation_of(course_key: str) -> str:
+    """The organisation part of a course key (``course-v1:Org+Course+Run`` → ``Org``), or ''."""
+    body = course_key.split(":", 1)[-1]
+    return body.split("+", 1)[0] if "+" in body else ""
+
+
+def issuer_for(course_key: str) -> openbadges.Issuer:
+    """The organisation's issuer profile when ``ORGANISATION_ISSUERS`` names it, otherwise the platform."""
+    org = organisation_of(course_key)
+    profiles = conf.get("ORGANISATION_ISSUERS") or {}
+    if org and org in profiles:
+        profile = profiles[org]
+        return openbadges.Issuer(issuer_url(org), str(profile.get("name") or org),
+                                 str(profile.get("url") or base_url()))
+    return platform_issuer()
+
+
+def platform_issuer() -> openbadges.Issuer:
+    return openbadges.Issuer(issuer_url(), conf.get("ISSUER_NAME") or base_url(), base_url() or "/")
+
+
+def issuer_profile(org: str = "") -> dict[str, Any] | None:
+    """The resolvable Profile document of the platform (`org` empty) or of a configured organisation."""
+    if org and org not in (conf.get("ORGANISATION_ISSUERS") or {}):
+        return None
+    issuer = issuer_for(f"course-v1:{org}+x+y") if org else platform_issuer()
+    return {"@context": [VC_V2, OB_V3], **issuer.profile()}
+
+
+def key_document(key_id: str) -> dict[str, Any] | None:
+    """The Multikey document of a signing key (current or retired), or None for an unknown id."""
+    public = signing.public_key(key_id)
+    if public is None:
+        return None
+    return {"@context": ["https://w3id.org/security/multikey/v1"], "id": key_url(key_id), "type": "Multikey",
+            "controller": issuer_url(),
+            "publicKeyMultibase": ed25519_multikey(public.public_bytes(Encoding.Raw, PublicFormat.Raw))}
+
+
+def criteria_narrative(rules_met: list[dict[str, Any]]) -> str:
+    """What a learner must do, from the rules' required values (never this learner's own results)."""
+    lines = []
+    for rule in rules_met:
+        if rule.get("kind") == "completion":
+            lines.append(_("Complete at least {required}% of the course.").format(required=rule.get("required")))
+        elif rule.get("kind") == "grade":
+            lines.append(_("Reach an overall grade of at least {required}%.").format(required=rule.get("required")))
+        else:
+            lines.append(_("Score at least {required}% on {type}.").format(required=rule.get("required"),
+                                                                         type=rule.get("type")))
+    return " ".join(lines) or _("Awarded by the issuer.")
+
+
+def badge_facts(credential: Credential, facts: PublicFacts) -> openbadges.BadgeFacts:
+    """The Open Badges facts of a credential: printed facts, status entry, and the recipient as privacy allows."""
+    issued_on = facts.issued_on or date.today()
+    printed_name = str(facts.payload.get("name") or credential.snapshot.get("name") or "")
+    hidden = not conf.feature("PUBLIC_NAME_DISPLAY") or facts.name is None
+    return openbadges.BadgeFacts(
+        credential_id=export_url(credential.verification_id),
+        title=f"{facts.title} — {facts.level_label}" if facts.title else str(facts.level_label),
+        achievement_id=f"{base_url()}/credentials/achievements/{credential.config_id}/",
+        achievement_name=facts.title or str(facts.level_label),
+        achievement_description=_("{level} credential for {title}, issued by {issuer}.").format(
+            level=facts.level_label, title=facts.title, issuer=facts.issuer or platform_issuer().name),
+        criteria=criteria_narrative(facts.rules_met),
+        level=facts.level,
+        learner_name=printed_name,
+        valid_from=datetime(issued_on.year, issued_on.month, issued_on.day, tzinfo=UTC),
+        issuer=issuer_for(facts.course_key),
+        status=statuslist.entry(status_list_url(statuslist.locate(credential.pk)[0]), credential.pk),
+        recipient_salt=salted_hmac("credential_admin.ob3.recipient", credential.verification_id).hexdigest()[:32]
+        if hidden else None,
+    )
+
+
+def sign_document(unsigned: dict[str, Any], created: datetime) -> dict[str, Any]:
+    """Sign with the active key; its Multikey document is served at `key_url`."""
+    pair = signing.active_key()
+    signing.register_public_keys()
+    return dataintegrity.sign(unsigned, pair.private, key_url(pair.key_id), openbadges.timestamp(created))
+
+
+def signed_badge(credential: Credential, facts: PublicFacts) -> dict[str, Any]:
+    """The signed OpenBadgeCredential (deterministic: the proof is dated at the issue date)."""
+    badge = badge_facts(credential, facts)
+    return sign_document(openbadges.build(badge), badge.valid_from)
+
+
+def last_list_number() -> int:
+    """The highest status list number in use (credentials are indexed by their primary key)."""
+    last = Credential.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    return statuslist.locate(last)[0]
+
+
+def signed_status_list(number: int, now: datetime) -> dict[str, Any] | None:
+    """Status list `number`, signed now, with the bit of every revoked credential in its range set."""
+    if number < 0 or number > last_list_number():
+        return None
+    start = number * statuslist.LIST_SIZE
+    revoked = Credential.objects.filter(status=Credential.Status.REVOKED, pk__gte=start,
+                                        pk__lt=start + statuslist.LIST_SIZE).values_list("pk", flat=True)
+    moment = now.replace(microsecond=0)
+    unsigned = statuslist.list_credential(status_list_url(number), issuer_url(),
+                                          (pk - start for pk in revoked), moment)
+    return sign_document(unsigned, moment)

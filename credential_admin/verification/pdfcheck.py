@@ -1,0 +1,130 @@
+"""Check an uploaded PDF against the record: byte-identical, or what exactly differs.
+
+Order of evidence: the SHA-256 of the whole file (identical means genuine); then the signed envelope embedded in
+the file (its signature, its credential id, each signed fact against the record); then the visible text, to say
+which printed fact was changed when the file was edited and re-saved.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import logging
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from credential_admin.issuing import signing
+from credential_admin.models import Credential
+
+log = logging.getLogger(__name__)
+
+MATCH, ALTERED, INVALID = "match", "altered", "invalid"
+MAX_TEXT_PAGES = 5
+# Signed facts compared one by one, with how each difference reads.
+FACT_LABELS = {
+    "name": gettext_lazy("the name was changed"),
+    "title": gettext_lazy("the course or path title was changed"),
+    "level": gettext_lazy("the level was changed"),
+    "issued_on": gettext_lazy("the issue date was changed"),
+    "rules_met": gettext_lazy("the rules met were changed"),
+    "issuer": gettext_lazy("the issuer was changed"),
+    "code": gettext_lazy("the verification code was changed"),
+}
+
+
+@dataclass
+class PdfCheck:
+    """The verdict (`MATCH`, `ALTERED` or `INVALID`) and the specific findings, in plain language."""
+
+    outcome: str
+    findings: list[str] = field(default_factory=list)
+
+
+def looks_like_pdf(data: bytes) -> bool:
+    """A PDF header within the first kilobyte, as readers accept it."""
+    return b"%PDF-" in data[:1024]
+
+
+def check(credential: Credential, data: bytes) -> PdfCheck:
+    """Compare the uploaded bytes with what was issued for `credential`."""
+    if not data:
+        return PdfCheck(INVALID, [_("The file is empty.")])
+    if not looks_like_pdf(data):
+        return PdfCheck(INVALID, [_("This file is not a PDF.")])
+    if credential.pdf_sha256 and hashlib.sha256(data).hexdigest() == credential.pdf_sha256:
+        return PdfCheck(MATCH, [_("This file is exactly the certificate that was issued: not a byte was changed.")])
+    findings = [_("This file is not byte for byte the certificate that was issued.")]
+    findings += _envelope_findings(credential, data)
+    findings += _visible_text_findings(credential, data)
+    if len(findings) == 1:
+        findings.append(_("Its signed data and the facts we could read on it match the record: it was probably "
+                          "re-saved or edited elsewhere in the file."))
+    return PdfCheck(ALTERED, findings)
+
+
+def _embedded(data: bytes) -> signing.Envelope | None:
+    from credential_admin.issuing.pdf import read_embedded_payload  # ReportLab loads only where needed
+
+    try:
+        return signing.open_envelope(read_embedded_payload(data))
+    except Exception:  # an untrusted file can break a parser in any way: that is an answer, not an error
+        log.info("Unreadable embedded payload in an uploaded PDF", exc_info=True)
+        return None
+
+
+def _envelope_findings(credential: Credential, data: bytes) -> list[str]:
+    envelope = _embedded(data)
+    if envelope is None:
+        return [_("It carries no signed data from this site: the embedded signature was removed or damaged.")]
+    if not envelope.verifies():
+        return [_("The signed data inside the file was tampered with: its signature does not verify.")]
+    try:
+        embedded = envelope.facts
+    except ValueError:
+        return [_("The signed data inside the file cannot be read.")]
+    if embedded.get("id") != credential.verification_id:
+        return [_("The signed data inside the file belongs to a different credential.")]
+    record = _record_facts(credential)
+    return [str(label) for key, label in FACT_LABELS.items() if embedded.get(key) != record.get(key)]
+
+
+def _record_facts(credential: Credential) -> dict[str, Any]:
+    """What the record says was printed: its signed payload."""
+    try:
+        facts = json.loads(credential.payload or "{}")
+    except ValueError:
+        return {}
+    return facts if isinstance(facts, dict) else {}
+
+
+def _normalise(text: str) -> str:
+    return "".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+def extract_text(data: bytes) -> str | None:
+    """The text of the first pages (None when the file cannot be parsed at all)."""
+    from pypdf import PdfReader
+
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        return "\n".join(page.extract_text() or "" for page in reader.pages[:MAX_TEXT_PAGES])
+    except Exception:  # untrusted input: see _embedded
+        log.info("Unparsable uploaded PDF", exc_info=True)
+        return None
+
+
+def _visible_text_findings(credential: Credential, data: bytes) -> list[str]:
+    text = extract_text(data)
+    if text is None:
+        return [_("The file is damaged: its pages cannot be read.")]
+    printed = _normalise(text)
+    record = _record_facts(credential)
+    wanted = {"name": record.get("name"), "title": record.get("title"), "code": record.get("code")}
+    labels = {"name": _("The name printed on the file does not match the record: it was changed."),
+              "title": _("The title printed on the file does not match the record: it was changed."),
+              "code": _("The verification code printed on the file does not match the record.")}
+    return [labels[key] for key, value in wanted.items() if value and _normalise(str(value)) not in printed]

@@ -1,0 +1,219 @@
+"""Public verification views: the page and its short-code form, the PDF check, JSON, and Open Badges documents.
+
+Nothing here returns 500 on bad input: unknown or malformed ids and codes give the "not found" page (404), bad
+uploads a clear message (400), too many uploads 429. Only `records` queries the database for credentials.
+"""
+from __future__ import annotations
+
+import json
+from functools import wraps
+from typing import Any
+from urllib.parse import urlencode
+
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET, require_http_methods
+
+from credential_admin import conf
+
+from . import export, pdfcheck, ratelimit, records
+
+JSON_LD = "application/ld+json"
+
+
+def max_upload_bytes() -> int:
+    return int(conf.get("VERIFY_MAX_UPLOAD_BYTES") or 10 * 1024 * 1024)
+
+
+def per_minute(name: str, default: int) -> int:
+    """A rate limit from settings (``CREDENTIAL_XBLOCK_VERIFY_<name>_PER_MINUTE``) or its default."""
+    return int(conf.get(f"VERIFY_{name}_PER_MINUTE") or default)
+
+
+def feature_required(name: str):
+    """404 while feature switch `name` is off: the endpoint does not exist for the public."""
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not conf.feature(name):
+                raise Http404
+            return view(request, *args, **kwargs)
+        return wrapper
+    return decorator
+
+
+def not_found(request: HttpRequest, code: str = "") -> HttpResponse:
+    return render(request, "credential_admin/verify/not_found.html", {"code": code[:64]}, status=404)
+
+
+def page_url(verification_id: str) -> str:
+    return reverse("credential_admin:verify:page", args=[verification_id])
+
+
+@require_GET
+@feature_required("VERIFICATION_PAGE")
+def lookup(request: HttpRequest) -> HttpResponse:
+    """The short-code form; a known code redirects to its page, an unknown one is a 404 with the form again."""
+    typed = request.GET.get("code", "")
+    if not typed.strip():
+        return render(request, "credential_admin/verify/lookup.html", {})
+    if not ratelimit.allow("lookup", request, per_minute("LOOKUPS", 60)):
+        return render(request, "credential_admin/verify/lookup.html",
+                      {"error": _("Too many attempts. Please wait a minute and try again.")}, status=429)
+    credential = records.find_by_code(typed)
+    if credential is None:
+        return not_found(request, typed)
+    return HttpResponseRedirect(page_url(credential.verification_id))
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@feature_required("VERIFICATION_PAGE")
+def page(request: HttpRequest, verification_id: str) -> HttpResponse:
+    """The public page; a POST carries a PDF to check against this credential."""
+    credential = records.find(verification_id)
+    if credential is None:
+        return not_found(request)
+    facts = records.facts_of(credential)
+    context: dict[str, Any] = {"facts": facts, "max_upload_mb": max_upload_bytes() // (1024 * 1024)}
+    status = 200
+    if request.method == "POST":
+        context["check"], status = _check_upload(request, credential)
+    context.update(_links(request, facts))
+    return render(request, "credential_admin/verify/page.html", context, status=status)
+
+
+def _check_upload(request: HttpRequest, credential) -> tuple[pdfcheck.PdfCheck, int]:
+    """Read and check the upload, refusing what is too big before Django stores it, and too many tries."""
+    if not ratelimit.allow("pdf", request, per_minute("PDF_CHECKS", 10)):
+        return pdfcheck.PdfCheck(pdfcheck.INVALID, [_("Too many checks from your address. Please wait a minute and "
+                                                      "try again.")]), 429
+    limit = max_upload_bytes()
+    too_big = pdfcheck.PdfCheck(pdfcheck.INVALID, [_("The file is larger than %(mb)s MB: it cannot be a certificate "
+                                                     "from this site.") % {"mb": limit // (1024 * 1024)}])
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        declared = 0
+    if declared > limit + 64 * 1024:
+        return too_big, 413
+    upload = request.FILES.get("pdf")
+    if upload is None:
+        return pdfcheck.PdfCheck(pdfcheck.INVALID, [_("Choose a PDF file to check.")]), 400
+    if upload.size > limit:
+        return too_big, 413
+    result = pdfcheck.check(credential, upload.read(limit + 1))
+    return result, 400 if result.outcome == pdfcheck.INVALID else 200
+
+
+def _links(request: HttpRequest, facts: records.PublicFacts) -> dict[str, Any]:
+    """Absolute links for sharing: the page itself, Open Graph, LinkedIn "Add to profile", exports."""
+    absolute = (records.base_url() + page_url(facts.verification_id)) if records.base_url() \
+        else request.build_absolute_uri(page_url(facts.verification_id))
+    links: dict[str, Any] = {"absolute_url": absolute,
+                             "json_url": reverse("credential_admin:verify:json", args=[facts.verification_id])}
+    if facts.status == "issued" and conf.feature("OPEN_BADGES_EXPORT"):
+        links["ob3_url"] = reverse("credential_admin:verify:ob3", args=[facts.verification_id])
+    if facts.status == "issued":
+        links["linkedin_url"] = "https://www.linkedin.com/profile/add?" + urlencode({
+            "startTask": "CERTIFICATION_NAME",
+            "name": f"{facts.title} ({facts.level_label})",
+            "organizationName": facts.issuer,
+            "issueYear": facts.issued_on.year if facts.issued_on else "",
+            "issueMonth": facts.issued_on.month if facts.issued_on else "",
+            "certUrl": absolute,
+            "certId": facts.code,
+        })
+    if facts.superseded_by:
+        links["current_url"] = page_url(facts.superseded_by)
+    return links
+
+
+@require_GET
+@feature_required("VERIFICATION_PAGE")
+def facts_json(request: HttpRequest, verification_id: str) -> JsonResponse:
+    """The page's facts as JSON, with the same privacy filtering."""
+    credential = records.find(verification_id)
+    if credential is None:
+        return JsonResponse({"error": _("No credential with this verification id.")}, status=404)
+    return JsonResponse(public_json(records.facts_of(credential)), json_dumps_params={"ensure_ascii": False})
+
+
+def public_json(facts: records.PublicFacts) -> dict[str, Any]:
+    """Every public field; the signed payload only when it may be shown (it carries the printed name)."""
+    data: dict[str, Any] = {
+        "verification_id": facts.verification_id,
+        "code": facts.code,
+        "status": facts.status,
+        "name": facts.name,
+        "title": facts.title,
+        "level": facts.level,
+        "issued_on": facts.issued_on.isoformat() if facts.issued_on else None,
+        "reissued_at": facts.reissued_at.isoformat() if facts.reissued_at else None,
+        "rules_met": facts.rules,
+        "issuer": facts.issuer,
+        "course": facts.course_key,
+        "signature": {"valid": facts.signature_valid, "algorithm": "Ed25519", "key_id": facts.key_id},
+        "superseded_by": page_url(facts.superseded_by) if facts.superseded_by else None,
+        "revoked_at": facts.revoked_at.isoformat() if facts.revoked_at else None,
+        "revocation_reason": facts.revocation_reason,
+    }
+    if facts.name is not None and facts.payload:
+        data["signature"]["payload"] = json.dumps(facts.payload, ensure_ascii=False)
+    return data
+
+
+@require_GET
+@feature_required("OPEN_BADGES_EXPORT")
+def ob3(request: HttpRequest, verification_id: str) -> HttpResponse:
+    """The signed OpenBadgeCredential of a current (issued) credential."""
+    credential = records.find(verification_id)
+    if credential is None or credential.status != "issued":
+        return JsonResponse({"error": _("No current credential with this verification id.")}, status=404)
+    facts = records.facts_of(credential)
+    if not facts.signature_valid:
+        return JsonResponse({"error": _("This credential's record fails its signature check.")}, status=409)
+    document = export.signed_badge(credential, facts)
+    response = _json_ld(document)
+    if request.GET.get("download"):
+        response["Content-Disposition"] = f'attachment; filename="credential-{facts.code}.json"'
+    return response
+
+
+def _json_ld(document: dict[str, Any]) -> HttpResponse:
+    response = HttpResponse(json.dumps(document, ensure_ascii=False, indent=2), content_type=JSON_LD)
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@require_GET
+@cache_control(public=True, max_age=300)
+def status_list(request: HttpRequest, number: int) -> HttpResponse:
+    """A signed BitstringStatusListCredential (revocation)."""
+    document = export.signed_status_list(number, timezone.now())
+    if document is None:
+        raise Http404
+    return _json_ld(document)
+
+
+@require_GET
+@cache_control(public=True, max_age=3600)
+def issuer(request: HttpRequest, org: str = "") -> HttpResponse:
+    """The issuer Profile of the platform, or of an organisation configured in ORGANISATION_ISSUERS."""
+    document = export.issuer_profile(org)
+    if document is None:
+        raise Http404
+    return _json_ld(document)
+
+
+@require_GET
+@cache_control(public=True, max_age=3600)
+def key(request: HttpRequest, key_id: str) -> HttpResponse:
+    """The Multikey document of a signing key: current and retired keys alike, so old proofs keep verifying."""
+    document = export.key_document(key_id)
+    if document is None:
+        raise Http404
+    return _json_ld(document)
