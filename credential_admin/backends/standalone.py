@@ -9,11 +9,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 
-from completion.models import BlockCompletion
 from django.contrib.auth import get_user_model
-from django.db.models import CharField
-from django.db.models.functions import Cast
 
+from credential_admin.backends.completion import completed_blocks
 from credential_admin.backends.units import Unit, count_units
 from credential_admin.standalone import grading
 from credential_admin.standalone.models import Course, Enrollment, Score, full_name
@@ -55,7 +53,7 @@ class StandaloneBackend:
             for user_id, mode, active in Enrollment.objects.filter(course=course, user_id__in=ids)
             .values_list("user_id", "mode", "is_active")
         }
-        done = self._completed_blocks(course.course_key, ids)
+        done = completed_blocks(course.course_key, ids)
         scores = self._scores(course, ids)
         units = outline_units(course.structure)
         policy = grading.parse_policy(course.grading_policy)
@@ -71,16 +69,6 @@ class StandaloneBackend:
                 enrollment=enrollments.get(user.pk),
             ))
         return records
-
-    @staticmethod
-    def _completed_blocks(course_key: str, ids: list[int]) -> dict[int, set[str]]:
-        """Blocks each learner completed (completion 1.0), as strings: no key parsing per row."""
-        rows = (BlockCompletion.objects.filter(context_key=course_key, user_id__in=ids, completion__gte=1.0)
-                .annotate(key=Cast("block_key", CharField())).values_list("user_id", "key"))
-        done: dict[int, set[str]] = defaultdict(set)
-        for user_id, key in rows.iterator(chunk_size=10000):
-            done[user_id].add(key)
-        return done
 
     @staticmethod
     def _scores(course: Course, ids: list[int]) -> dict[int, dict[str, float]]:

@@ -1,0 +1,119 @@
+"""Every edx-platform import of the project, in one place, made lazily and guarded.
+
+Nothing here is imported at module load: each function imports what it needs when called, so the package installs
+and runs outside the platform (demo, tests) and across releases. A missing platform module raises
+`PlatformUnavailable` naming it; APIs that only recent releases have (see OPENEDX.md) fall back where one exists.
+"""
+from __future__ import annotations
+
+import importlib
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+from opaque_keys.edx.keys import CourseKey
+
+
+class PlatformUnavailable(ImportError):
+    """The code needs an edx-platform module that is not importable here (not running inside the platform)."""
+
+
+def _module(path: str):
+    try:
+        return importlib.import_module(path)
+    except ImportError as exc:
+        raise PlatformUnavailable(f"edx-platform module {path} is not available: {exc}") from exc
+
+
+def _optional(path: str, name: str):
+    """An attribute of a module that only some releases have, or None."""
+    try:
+        return getattr(importlib.import_module(path), name, None)
+    except ImportError:
+        return None
+
+
+# --- courses -----------------------------------------------------------------------------------------------------
+def get_course(course_key) -> Any:
+    """The course block from the modulestore, with its whole tree (``depth=None``)."""
+    store = _module("xmodule.modulestore.django").modulestore()
+    course = store.get_course(_course_key(course_key), depth=None)
+    if course is None:
+        raise LookupError(f"No course {course_key!s} in the modulestore.")
+    return course
+
+
+def course_title(course_key) -> str:
+    """The course's display name from its CourseOverview (cheap), or "" when there is none."""
+    api = _module("openedx.core.djangoapps.content.course_overviews.api")
+    overview = api.get_course_overview_or_none(_course_key(course_key))
+    return overview.display_name_with_default if overview is not None else ""
+
+
+def _course_key(course_key) -> CourseKey:
+    return course_key if isinstance(course_key, CourseKey) else CourseKey.from_string(str(course_key))
+
+
+# --- learners ----------------------------------------------------------------------------------------------------
+def enrollments(course_key, user_ids: Sequence[int]) -> dict[int, tuple[str, bool]]:
+    """{user id: (mode, is_active)} for these learners' enrollments in the course (one query)."""
+    model = _module("common.djangoapps.student.models").CourseEnrollment
+    rows = model.objects.filter(course_id=_course_key(course_key), user_id__in=list(user_ids))
+    return {user_id: (mode, is_active) for user_id, mode, is_active in rows.values_list("user_id", "mode", "is_active")}
+
+
+def enrolled_user_ids(course_key) -> Iterator[int]:
+    """Every learner with an enrollment (active or not) in the course, by user id."""
+    model = _module("common.djangoapps.student.models").CourseEnrollment
+    rows = model.objects.filter(course_id=_course_key(course_key)).order_by("user_id")
+    return rows.values_list("user_id", flat=True).iterator()
+
+
+def full_names(user_ids: Sequence[int]) -> dict[int, str]:
+    """{user id: profile name}: the platform's full name is ``UserProfile.name`` (one query)."""
+    model = _module("common.djangoapps.student.models").UserProfile
+    return dict(model.objects.filter(user_id__in=list(user_ids)).values_list("user_id", "name"))
+
+
+def languages(user_ids: Sequence[int]) -> dict[int, str]:
+    """{user id: preferred language} from the ``pref-lang`` preference (one query); empty where unsupported."""
+    model = _optional("openedx.core.djangoapps.user_api.models", "UserPreference")
+    if model is None:
+        return {}
+    rows = model.objects.filter(user_id__in=list(user_ids), key="pref-lang").values_list("user_id", "value")
+    return dict(rows)
+
+
+# --- grades ------------------------------------------------------------------------------------------------------
+def course_grades(course, users: Sequence[Any]) -> Iterable[tuple[Any, Any]]:
+    """(user, CourseGrade or None) for each user, read in bulk: the platform's prefetch, then ``iter``.
+
+    The grades are the persisted ones (what the Progress page shows); a learner whose grade failed to load gets
+    None (the platform logs why).
+    """
+    api = _module("lms.djangoapps.grades.api")
+    key = course.id
+    api.prefetch_course_and_subsection_grades(key, users)
+    try:
+        for result in api.CourseGradeFactory().iter(users, course=course):
+            yield result.student, (None if result.error else result.course_grade)
+    finally:
+        _clear_prefetched_grades(api, key)
+
+
+def _clear_prefetched_grades(api, course_key) -> None:
+    # The two clear functions' names are swapped upstream (OPENEDX.md §2); clear both kinds, whichever exist.
+    for name in ("clear_prefetched_course_and_subsection_grades", "clear_prefetched_course_grades"):
+        clear = getattr(api, name, None)
+        if clear is not None:
+            clear(course_key)
+
+
+def subsection_type_graders(course) -> dict[str, Any]:
+    """{assignment type: grader} of the course's policy, the graders the course grade itself uses."""
+    course_grade = _module("lms.djangoapps.grades.course_grade")
+    return dict(course_grade.CourseGrade.get_subsection_type_graders(course))
+
+
+def type_percent(grader, course_grade) -> float:
+    """One assignment type's percent (drops and min_count placeholders applied), 0..1."""
+    return float(grader.grade(course_grade.graded_subsections_by_format())["percent"])
