@@ -1,0 +1,198 @@
+"""One certificate PDF being written: a ReportLab canvas plus the objects ReportLab has no API for.
+
+Those are the glyph-id fonts of `fonts`, pre-serialised objects reused across documents (shared font subsets,
+the built-in template's fixed drawing), the signed payload as an embedded file, and the document metadata.
+"""
+from __future__ import annotations
+
+import io
+import threading
+from dataclasses import dataclass
+
+from reportlab.pdfbase import pdfdoc
+from reportlab.pdfgen.canvas import Canvas
+
+from .fonts import COMMON_CHARS, Font, build_subset, compress, subset_tag, to_unicode_cmap
+
+PAYLOAD_NAME = "credential.json"
+
+
+class RawStream(pdfdoc.PDFObject):
+    """A stream whose (compressed) content and extra dictionary entries are already serialised."""
+
+    __RefOnly__ = 1
+
+    def __init__(self, content: bytes, entries: bytes = b"", refs: dict[str, pdfdoc.PDFObject] | None = None):
+        self.content, self.entries, self.refs = content, entries, refs or {}
+
+    def format(self, document) -> bytes:
+        refs = b"".join(b"/%s %s " % (key.encode(), pdfdoc.format(value, document))
+                        for key, value in self.refs.items())
+        return (b"<< /Length %d /Filter /FlateDecode %s%s>>\nstream\n" % (len(self.content), self.entries, refs)
+                + self.content + b"\nendstream\n")
+
+
+@dataclass(frozen=True)
+class SubsetObjects:
+    """The PDF pieces of one font subset: everything but the object numbers."""
+
+    base_font: str
+    font_file: bytes  # compressed TrueType subset
+    to_unicode: bytes  # compressed CMap
+    widths: bytes  # the /W array
+    descriptor: bytes  # the FontDescriptor's fixed entries
+
+    @classmethod
+    def build(cls, font: Font, gids: list[int], texts: list[str]) -> SubsetObjects:
+        data, widths = build_subset(font, gids)
+        scale = 1000 / font.face.upem
+        base_font = f"{subset_tag(font, gids)}+{font.name.replace(' ', '')}"
+        m = font.metrics
+        bbox = " ".join(str(v) for v in m["bbox"])
+        descriptor = (f"/Type /FontDescriptor /FontName /{base_font} /Flags 4 /FontBBox [{bbox}] /ItalicAngle 0 "
+                      f"/Ascent {m['ascent']} /Descent {m['descent']} /CapHeight {m['cap']} /StemV 80 ")
+        w = "[0 [{}]]".format(" ".join(str(round(v * scale)) for v in widths))
+        return cls(base_font, compress(data), compress(to_unicode_cmap(texts)), w.encode(), descriptor.encode())
+
+    def add_to(self, doc: pdfdoc.PDFDocument, resource: str) -> None:
+        """Register the objects in `doc` and the font under `resource` in the page font resources."""
+        font_file = RawStream(self.font_file)
+        descriptor = _RawDict(self.descriptor, {"FontFile2": font_file})
+        cid_font = _RawDict(b"/Type /Font /Subtype /CIDFontType2 /BaseFont /%s /CIDSystemInfo << /Registry (Adobe) "
+                            b"/Ordering (Identity) /Supplement 0 >> /CIDToGIDMap /Identity /W %s " % (
+                                self.base_font.encode(), self.widths), {"FontDescriptor": descriptor})
+        type0 = _RawDict(b"/Type /Font /Subtype /Type0 /BaseFont /%s /Encoding /Identity-H "
+                         % self.base_font.encode(), {"DescendantFonts": _Array(cid_font),
+                                                     "ToUnicode": RawStream(self.to_unicode)})
+        doc.idToObject["BasicFonts"].dict[resource] = doc.Reference(type0)
+
+
+class _RawDict(pdfdoc.PDFObject):
+    __RefOnly__ = 1
+
+    def __init__(self, entries: bytes, refs: dict[str, pdfdoc.PDFObject]):
+        self.entries, self.refs = entries, refs
+
+    def format(self, document) -> bytes:
+        refs = b"".join(b"/%s %s " % (key.encode(), pdfdoc.format(value, document))
+                        for key, value in self.refs.items())
+        return b"<< " + self.entries + refs + b">>"
+
+
+class _Array(pdfdoc.PDFObject):
+    """A one-element array holding a reference (DescendantFonts)."""
+
+    def __init__(self, item: pdfdoc.PDFObject):
+        self.item = item
+
+    def format(self, document) -> bytes:
+        return b"[" + pdfdoc.format(self.item, document) + b"]"
+
+
+_shared: dict[Font, tuple[dict[int, int], SubsetObjects]] = {}
+_shared_lock = threading.Lock()
+
+
+def shared_subset(font: Font) -> tuple[dict[int, int], SubsetObjects]:
+    """The subset of `font` every document may use (its COMMON_CHARS glyphs), built once: {gid: cid}, objects."""
+    try:
+        return _shared[font]
+    except KeyError:
+        pass
+    with _shared_lock:
+        if font not in _shared:
+            pairs = sorted({font.gid_for(c): c for c in COMMON_CHARS if font.gid_for(c)}.items())
+            gids, texts = [0] + [g for g, _ in pairs], [""] + [c for _, c in pairs]
+            _shared[font] = ({gid: cid for cid, gid in enumerate(gids) if cid}, SubsetObjects.build(font, gids, texts))
+        return _shared[font]
+
+
+class DocFonts:
+    """The glyphs one document uses, per font: shared subsets plus one subset of its own per font.
+
+    Registered as a ReportLab "delayed font" so its objects are written when the document is saved.
+    """
+
+    def __init__(self, doc: pdfdoc.PDFDocument, shared: tuple[Font, ...] = ()):
+        self.doc = doc
+        self.shared = {font: shared_subset(font)[0] for font in shared}
+        self.own: dict[Font, tuple[str, dict[int, int], list[int], list[str]]] = {}
+        self.used_shared: dict[Font, str] = {}
+        doc.delayedFonts.append(self)
+
+    def resource_for(self, font: Font, gid: int, text: str) -> tuple[str, int]:
+        """The font resource name and CID to draw glyph `gid` of `font` (`text`: what the glyph stands for)."""
+        shared = self.shared.get(font)
+        if shared is not None and gid in shared:
+            name = self.used_shared.get(font)
+            if name is None:
+                name = self.used_shared[font] = f"CS{len(self.used_shared)}"
+            return name, shared[gid]
+        entry = self.own.get(font)
+        if entry is None:
+            entry = self.own[font] = (f"CF{len(self.own)}", {}, [0], [""])
+        name, cids, gids, texts = entry
+        cid = cids.get(gid)
+        if cid is None:
+            cid = cids[gid] = len(gids)
+            gids.append(gid)
+            texts.append(text)
+        return name, cid
+
+    def addObjects(self, doc: pdfdoc.PDFDocument) -> None:
+        for font, name in self.used_shared.items():
+            shared_subset(font)[1].add_to(doc, name)
+        for font, (name, _, gids, texts) in self.own.items():
+            SubsetObjects.build(font, gids, texts).add_to(doc, name)
+
+
+def new_canvas(pagesize: tuple[float, float], shared_fonts: tuple[Font, ...] = ()) -> tuple[Canvas, io.BytesIO]:
+    """A canvas writing to memory, with a DocFonts attached as `canvas.fonts`."""
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=pagesize, pageCompression=1)
+    _drop_initial_font(canvas)
+    canvas.fonts = DocFonts(canvas._doc, shared_fonts)
+    return canvas, buffer
+
+
+def _drop_initial_font(canvas: Canvas) -> None:
+    """Take ReportLab's default Helvetica off the page resources: all text here uses embedded fonts."""
+    doc = canvas._doc
+    internal = doc.fontMapping.pop(canvas._fontname)
+    doc.idToObject["BasicFonts"].dict.pop(internal[1:])
+    canvas._preamble = canvas._preamble.replace(f"BT {internal} 12 Tf 14.4 TL ET", "")
+
+
+def finish(canvas: Canvas, buffer: io.BytesIO, *, title: str, author: str, subject: str = "", language: str = "",
+           payload: bytes | None = None) -> bytes:
+    """Set metadata, embed `payload`, save and return the PDF bytes."""
+    canvas.setTitle(title)
+    canvas.setAuthor(author)
+    canvas.setSubject(subject)
+    canvas.setCreator("credential-xblock")
+    doc = canvas._doc
+    if language:
+        doc.Catalog.Lang = pdfdoc.PDFString(language)
+    if payload is not None:
+        embed_payload(doc, payload)
+    canvas.save()
+    return buffer.getvalue()
+
+
+def embed_payload(doc: pdfdoc.PDFDocument, payload: bytes) -> None:
+    """Attach `payload` as the embedded file credential.json (the Catalog's EmbeddedFiles name tree)."""
+    stream = RawStream(compress(payload), b"/Type /EmbeddedFile /Subtype /application#2Fjson /Params << /Size %d >> "
+                       % len(payload))
+    spec = _RawDict(b"/Type /Filespec /F (%s) /UF (%s) /AFRelationship /Data /Desc (Signed credential) "
+                    % (PAYLOAD_NAME.encode(), PAYLOAD_NAME.encode()), {"EF": _EF(stream)})
+    names = pdfdoc.PDFDictionary({"EmbeddedFiles": pdfdoc.PDFDictionary(
+        {"Names": pdfdoc.PDFArray([pdfdoc.PDFString(PAYLOAD_NAME), spec])})})
+    doc.Catalog.Names = names
+
+
+class _EF(pdfdoc.PDFObject):
+    def __init__(self, stream: RawStream):
+        self.stream = stream
+
+    def format(self, document) -> bytes:
+        return b"<< /F " + pdfdoc.format(self.stream, document) + b" >>"

@@ -1,0 +1,349 @@
+"""TrueType fonts for certificates: the fallback chain, glyph coverage, and subsets embedded as CID fonts.
+
+ReportLab's own TrueType support re-subsets and re-serialises every font for every document and limits subsets to
+256 glyphs, with shaped glyphs squeezed into private-use code points. Certificates are rendered by the thousand,
+so fonts are embedded here as Type0/CIDFontType2 fonts addressed by glyph id (what HarfBuzz returns), and the part
+of a font that every certificate uses (the glyphs of printable ASCII in the bundled font) is built once per
+process as ready-to-write PDF bytes. Only CFF-free TrueType fonts are accepted, as ReportLab's are.
+"""
+from __future__ import annotations
+
+import hashlib
+import struct
+import threading
+import unicodedata
+import zlib
+from array import array
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import uharfbuzz as hb
+
+BUNDLED_DIR = Path(__file__).resolve().parents[3] / "static" / "fonts"
+BUNDLED = ("NotoSans-Regular.ttf",)
+# Debian font packages (fonts-noto-core, fonts-droid-fallback, fonts-wqy-zenhei): used when present.
+DEBIAN_DEFAULTS = (
+    "/usr/share/fonts/truetype/noto/NotoSansArabic-Regular.ttf",
+    "/usr/share/fonts/truetype/noto/NotoSansHebrew-Regular.ttf",
+    "/usr/share/fonts/truetype/noto/NotoSansDevanagari-Regular.ttf",
+    "/usr/share/fonts/truetype/noto/NotoSansBengali-Regular.ttf",
+    "/usr/share/fonts/truetype/noto/NotoSansTamil-Regular.ttf",
+    "/usr/share/fonts/truetype/noto/NotoSansThai-Regular.ttf",
+    "/usr/share/fonts/truetype/noto/NotoSansArmenian-Regular.ttf",
+    "/usr/share/fonts/truetype/noto/NotoSansGeorgian-Regular.ttf",
+    "/usr/share/fonts/truetype/noto/NotoSansEthiopic-Regular.ttf",
+    "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
+    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
+)
+# Glyphs every certificate needs: built into a shared subset once per process.
+COMMON_CHARS = "".join(chr(c) for c in range(32, 127))
+# Characters that never need a glyph of their own font: they join whichever run they sit in.
+_JOINERS = {"\u200c", "\u200d", "\u200e", "\u200f", "\u2060", "\ufeff"}
+
+
+class FontError(ValueError):
+    """A configured font cannot be used (missing file, CFF outlines, unreadable)."""
+
+
+class GlyphMissingError(ValueError):
+    """No font of the chain has a glyph for a character of the text."""
+
+
+def _u16(data: bytes, offset: int) -> int:
+    return struct.unpack_from(">H", data, offset)[0]
+
+
+@dataclass(eq=False)
+class Font:
+    """One TrueType face: coverage and metrics through HarfBuzz, raw tables for subsetting."""
+
+    path: Path
+    index: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    @property
+    def name(self) -> str:
+        """The name layouts use to ask for this font: its file name without extension."""
+        return self.path.stem
+
+    @cached_property
+    def face(self) -> hb.Face:
+        try:
+            face = hb.Face(hb.Blob.from_file_path(str(self.path)), self.index)
+        except Exception as exc:  # HarfBuzz raises plain exceptions for unreadable files
+            raise FontError(f"Font file {self.path} cannot be read: {exc}") from exc
+        tags = set(face.table_tags)
+        if "glyf" not in tags:
+            kind = "CFF (PostScript) outlines" if tags & {"CFF ", "CFF2"} else "no TrueType outlines"
+            raise FontError(f"Font {self.path} has {kind}; only TrueType (glyf) fonts can be embedded")
+        return face
+
+    @cached_property
+    def hb_font(self) -> hb.Font:
+        font = hb.Font(self.face)
+        font.scale = (self.face.upem, self.face.upem)
+        return font
+
+    @cached_property
+    def coverage(self) -> frozenset[int]:
+        return frozenset(self.face.unicodes)
+
+    def covers(self, char: str) -> bool:
+        return ord(char) in self.coverage
+
+    def table(self, tag: str) -> bytes:
+        return self.face.reference_table(tag).data
+
+    @cached_property
+    def metrics(self) -> dict[str, int]:
+        """Font-wide metrics for the PDF font descriptor, in 1/1000 em."""
+        head, hhea = self.table("head"), self.table("hhea")
+        scale = 1000 / self.face.upem
+        x_min, y_min, x_max, y_max = struct.unpack_from(">hhhh", head, 36)
+        ascent, descent = struct.unpack_from(">hh", hhea, 4)
+        os2 = self.table("OS/2")
+        cap = struct.unpack_from(">h", os2, 88)[0] if len(os2) >= 90 else ascent
+        return {"bbox": [round(v * scale) for v in (x_min, y_min, x_max, y_max)], "ascent": round(ascent * scale),
+                "descent": round(descent * scale), "cap": round((cap or ascent) * scale)}
+
+    @cached_property
+    def _glyf_index(self) -> tuple[bytes, array]:
+        """The glyf table and glyph offsets (loca), for slicing glyph outlines."""
+        head, loca = self.table("head"), self.table("loca")
+        long_offsets = struct.unpack_from(">h", head, 50)[0] == 1
+        offsets = array("I" if long_offsets else "H", loca)
+        if offsets.itemsize not in (2, 4):  # pragma: no cover - only on exotic platforms
+            raise FontError("Unsupported platform integer sizes")
+        offsets.byteswap()
+        if not long_offsets:
+            offsets = array("I", (2 * o for o in offsets))
+        return self.table("glyf"), offsets
+
+    @cached_property
+    def _hmtx(self) -> tuple[array, int]:
+        count = _u16(self.table("hhea"), 34)
+        metrics = array("H", self.table("hmtx")[: 4 * count])
+        metrics.byteswap()
+        return metrics, count
+
+    def advance(self, gid: int) -> int:
+        """Advance width of glyph `gid` in font units."""
+        metrics, count = self._hmtx
+        return metrics[2 * min(gid, count - 1)]
+
+    def glyph_data(self, gid: int) -> bytes:
+        glyf, offsets = self._glyf_index
+        return glyf[offsets[gid]: offsets[gid + 1]]
+
+    def components(self, gid: int) -> list[int]:
+        """Glyph ids a composite glyph is built from (empty for a simple glyph)."""
+        data = self.glyph_data(gid)
+        if len(data) < 10 or struct.unpack_from(">h", data, 0)[0] >= 0:
+            return []
+        found, pos = [], 10
+        while True:
+            flags, component = struct.unpack_from(">HH", data, pos)
+            found.append(component)
+            pos += 4 + (4 if flags & 0x0001 else 2) + (8 if flags & 0x0080 else 4 if flags & 0x0040 else
+                                                       2 if flags & 0x0008 else 0)
+            if not flags & 0x0020:
+                return found
+
+    def gid_for(self, char: str) -> int:
+        return self.hb_font.get_nominal_glyph(ord(char)) or 0
+
+
+@dataclass(eq=False)
+class FontChain:
+    """The ordered fonts a text falls back through, first one covering a character wins."""
+
+    fonts: tuple[Font, ...]
+
+    @cached_property
+    def by_name(self) -> dict[str, Font]:
+        return {font.name: font for font in self.fonts}
+
+    def get(self, name: str) -> Font:
+        """The font called `name` (file name without extension)."""
+        try:
+            return self.by_name[name]
+        except KeyError:
+            raise FontError(f"Font {name!r} is not configured; available fonts: {', '.join(self.by_name)}") from None
+
+    def font_for(self, char: str, preferred: Font | None = None) -> Font:
+        if preferred is not None and preferred.covers(char):
+            return preferred
+        for font in self.fonts:
+            if font.covers(char):
+                return font
+        raise GlyphMissingError(_missing_message(char, self.fonts))
+
+    def runs(self, text: str, primary: Font | None = None) -> list[tuple[Font, str]]:
+        """Split `text` into runs of one font each; marks, joiners and spaces stay with their neighbours."""
+        runs: list[tuple[Font, list[str]]] = []
+        for char in text:
+            current = runs[-1][0] if runs else None
+            if current is not None and ((_sticks(char) and current.covers(char)) or char in _JOINERS):
+                runs[-1][1].append(char)
+                continue
+            font = self.font_for(char, primary if current is None or not primary or primary.covers(char)
+                                 else current)
+            if font is current:
+                runs[-1][1].append(char)
+            else:
+                runs.append((font, [char]))
+        return [(font, "".join(chars)) for font, chars in runs]
+
+
+def _sticks(char: str) -> bool:
+    """Characters that belong to the run they sit in rather than starting a new one."""
+    return unicodedata.category(char)[0] in "MZP" or char in "0123456789"
+
+
+def _missing_message(char: str, fonts: tuple[Font, ...]) -> str:
+    name = unicodedata.name(char, "unnamed character")
+    tried = ", ".join(font.name for font in fonts)
+    return (f"No configured font has a glyph for {char!r} (U+{ord(char):04X} {name}); fonts tried: {tried}. "
+            "Add a TrueType font covering it to CREDENTIAL_XBLOCK_FONTS.")
+
+
+_chain: FontChain | None = None
+_chain_key: tuple = ()
+_chain_lock = threading.Lock()
+
+
+def font_chain() -> FontChain:
+    """The bundled fonts, then CREDENTIAL_XBLOCK_FONTS, then the Debian defaults present on this machine."""
+    global _chain, _chain_key
+    from credential_admin import conf
+
+    configured = tuple(conf.get("FONTS") or ())
+    if _chain is None or _chain_key != configured:
+        with _chain_lock:
+            _chain, _chain_key = _build_chain(configured), configured
+    return _chain
+
+
+def _build_chain(configured: tuple) -> FontChain:
+    fonts = [Font(BUNDLED_DIR / name) for name in BUNDLED]
+    for entry in configured:
+        path, _, index = str(entry).partition("#")
+        if not Path(path).is_file():
+            raise FontError(f"Font file {path} in CREDENTIAL_XBLOCK_FONTS does not exist")
+        fonts.append(Font(Path(path), int(index or 0)))
+    fonts += [Font(Path(path)) for path in DEBIAN_DEFAULTS if Path(path).is_file()]
+    for font in fonts:
+        font.face  # noqa: B018 - fail early on an unusable font, with its path in the message
+    return FontChain(tuple(fonts))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Subsets and their PDF objects
+
+_TABLE_ORDER = ("cvt ", "fpgm", "glyf", "head", "hhea", "hmtx", "loca", "maxp", "prep")
+
+
+def _checksum(data: bytes) -> int:
+    padded = data + b"\0" * (-len(data) % 4)
+    words = array("I", padded)
+    words.byteswap()
+    return sum(words) & 0xFFFFFFFF
+
+
+def build_subset(font: Font, gids: list[int]) -> tuple[bytes, list[int]]:
+    """A TrueType file holding `gids` (glyph i of the subset = gids[i]), plus composite parts appended after them.
+
+    Returns the file and the advance widths of gids, in font units. Glyph 0 must be gids[0] (.notdef).
+    """
+    order = list(gids)
+    position = {gid: i for i, gid in enumerate(order)}
+    i = 0
+    while i < len(order):
+        for part in font.components(order[i]):
+            if part not in position:
+                position[part] = len(order)
+                order.append(part)
+        i += 1
+    glyphs, offsets = [], [0]
+    for gid in order:
+        data = _remap_components(font.glyph_data(gid), position)
+        data += b"\0" * (-len(data) % 4)
+        glyphs.append(data)
+        offsets.append(offsets[-1] + len(data))
+    widths = [font.advance(gid) for gid in order]
+    head = bytearray(font.table("head"))
+    struct.pack_into(">IH", head, 8, 0, _u16(head, 16))  # checkSumAdjustment cleared
+    struct.pack_into(">h", head, 50, 1)  # long loca offsets
+    hhea = bytearray(font.table("hhea"))
+    struct.pack_into(">H", hhea, 34, len(order))
+    maxp = bytearray(font.table("maxp"))
+    struct.pack_into(">H", maxp, 4, len(order))
+    loca = array("I", offsets)
+    loca.byteswap()
+    hmtx = struct.pack(f">{'Hh' * len(order)}", *(v for gid in order for v in (font.advance(gid), _lsb(font, gid))))
+    tables = {"glyf": b"".join(glyphs), "head": bytes(head), "hhea": bytes(hhea), "hmtx": hmtx,
+              "loca": loca.tobytes(), "maxp": bytes(maxp)}
+    for tag in ("cvt ", "fpgm", "prep"):
+        data = font.table(tag)
+        if data:
+            tables[tag] = data
+    return _assemble(tables), widths[: len(gids)]
+
+
+def _lsb(font: Font, gid: int) -> int:
+    data = font.glyph_data(gid)
+    return struct.unpack_from(">h", data, 2)[0] if len(data) >= 10 else 0
+
+
+def _remap_components(data: bytes, position: dict[int, int]) -> bytes:
+    if len(data) < 10 or struct.unpack_from(">h", data, 0)[0] >= 0:
+        return data
+    out, pos = bytearray(data), 10
+    while True:
+        flags, component = struct.unpack_from(">HH", out, pos)
+        struct.pack_into(">H", out, pos + 2, position[component])
+        pos += 4 + (4 if flags & 0x0001 else 2) + (8 if flags & 0x0080 else 4 if flags & 0x0040 else
+                                                   2 if flags & 0x0008 else 0)
+        if not flags & 0x0020:
+            return bytes(out)
+
+
+def _assemble(tables: dict[str, bytes]) -> bytes:
+    tags = [tag for tag in _TABLE_ORDER if tag in tables]
+    count = len(tags)
+    power = 1 << (count.bit_length() - 1)
+    header = struct.pack(">IHHHH", 0x00010000, count, power * 16, power.bit_length() - 1, count * 16 - power * 16)
+    offset = 12 + 16 * count
+    directory, bodies = [], []
+    for tag in tags:
+        data = tables[tag]
+        directory.append(struct.pack(">4sIII", tag.encode("latin-1"), _checksum(data), offset, len(data)))
+        padded = data + b"\0" * (-len(data) % 4)
+        bodies.append(padded)
+        offset += len(padded)
+    return header + b"".join(directory) + b"".join(bodies)
+
+
+def subset_tag(font: Font, gids: list[int]) -> str:
+    """Six capital letters naming a subset, the same for the same glyphs (PDF subset font naming)."""
+    digest = hashlib.blake2b(f"{font.path}:{gids}".encode(), digest_size=6).digest()
+    return "".join(chr(65 + b % 26) for b in digest)
+
+
+def to_unicode_cmap(texts: list[str]) -> bytes:
+    """A ToUnicode CMap mapping CID i to texts[i] (empty texts are left out)."""
+    entries = [f"<{cid:04X}> <{text.encode('utf-16-be').hex().upper()}>" for cid, text in enumerate(texts) if text]
+    chunks = []
+    for start in range(0, len(entries), 100):
+        part = entries[start:start + 100]
+        chunks.append(f"{len(part)} beginbfchar\n" + "\n".join(part) + "\nendbfchar")
+    return ("/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
+            "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+            "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
+            "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n" + "\n".join(chunks) +
+            "\nendcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n").encode("ascii")
+
+
+def compress(data: bytes) -> bytes:
+    return zlib.compress(data, 6)

@@ -1,0 +1,31 @@
+"""Rendering a certificate: pick the drawing for the template, in the certificate's language, and finish the PDF."""
+from __future__ import annotations
+
+from django.utils import formats, translation
+
+from . import builtin, uploaded
+from .document import finish, new_canvas
+from .fonts import font_chain
+from .spec import PAGE_SIZES, BuiltinTemplate, UploadedTemplate
+from .text import clean
+
+
+def issued_on_text(facts) -> str:
+    """The issue date as people write it in the certificate's language (Django's locale formats)."""
+    return formats.date_format(facts.issued_on, "DATE_FORMAT", use_l10n=True)
+
+
+def render(facts, template: BuiltinTemplate | UploadedTemplate, payload: bytes | None) -> bytes:
+    if not clean(facts.learner_name):
+        raise ValueError("The learner name is empty")
+    chain = font_chain()
+    with translation.override(facts.language or None):
+        issued_on = issued_on_text(facts)
+        title = f"{facts.title} — {facts.learner_name}"
+        if isinstance(template, UploadedTemplate):
+            return uploaded.render(facts, template, chain, issued_on, payload=payload, title=title)
+        canvas, buffer = new_canvas(PAGE_SIZES[template.page_size], shared_fonts=chain.fonts[:1])
+        builtin.draw(canvas, facts, template, chain, issued_on)
+        canvas.showPage()
+        return finish(canvas, buffer, title=title, author=facts.issuer, subject=facts.level,
+                      language=facts.language, payload=payload)

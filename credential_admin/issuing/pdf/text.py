@@ -1,0 +1,259 @@
+"""Text in any script: bidi reordering, a font per run of glyphs, HarfBuzz shaping, fitting, and PDF operators.
+
+A line is split into bidi level runs (python-bidi resolves the levels, runs are reordered here), each run into
+font runs (`FontChain.runs`), and each font run is shaped by HarfBuzz in its own direction, so right-to-left
+words come out joined and in the right order. Text is written glyph by glyph with its exact HarfBuzz positions
+and wrapped in an /ActualText span, so text extraction gives back the string in logical order.
+"""
+from __future__ import annotations
+
+import itertools
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+import uharfbuzz as hb
+from bidi import algorithm as bidi
+
+from .fonts import Font, FontChain, GlyphMissingError
+
+_RTL_STRONG = {"R", "AL", "RLE", "RLO", "RLI"}
+_FEATURES = {"kern": True, "liga": True}
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class Glyph:
+    """A positioned glyph; lengths in 1/1000 em. `width` is the advance the PDF font declares for it."""
+
+    font: Font
+    gid: int
+    advance: float
+    dx: float
+    dy: float
+    width: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Line:
+    """A shaped line in visual order; `width` in 1/1000 em.
+
+    `spans` are its bidi runs, left to right: (first glyph, end glyph, the run's characters in visual order).
+    Text extraction tools read a span's /ActualText as characters laid out left to right and apply their own
+    right-to-left reordering, as they do for ordinary glyphs, so a right-to-left run is given to them reversed.
+    """
+
+    text: str
+    glyphs: tuple[Glyph, ...]
+    width: float
+    spans: tuple[tuple[int, int, str], ...]
+
+
+def clean(text: str) -> str:
+    """`text` as one line for printing: NFC, whitespace runs as single spaces; control characters refused."""
+    text = unicodedata.normalize("NFC", _SPACE.sub(" ", text)).strip()
+    for char in text:
+        if unicodedata.category(char) == "Cc":
+            raise ValueError(f"Text contains the control character U+{ord(char):04X}: {text!r}")
+    return text
+
+
+@lru_cache(maxsize=8192)
+def shape(text: str, chain: FontChain, primary: Font | None = None) -> Line:
+    """Shape one line of text (cached: template strings and repeated titles are shaped once)."""
+    glyphs: list[Glyph] = []
+    spans = []
+    for run, rtl in visual_runs(text):
+        start = len(glyphs)
+        pieces = [_shape_run(font, part, rtl) for font, part in chain.runs(run, primary)]
+        for piece in reversed(pieces) if rtl else pieces:
+            glyphs.extend(piece)
+        spans.append((start, len(glyphs), run[::-1] if rtl else run))
+    return Line(text, tuple(glyphs), sum(g.advance for g in glyphs), tuple(spans))
+
+
+def _shape_run(font: Font, text: str, rtl: bool) -> list[Glyph]:
+    buffer = hb.Buffer()
+    buffer.add_str(text)
+    buffer.guess_segment_properties()
+    buffer.direction = "rtl" if rtl else "ltr"
+    hb.shape(font.hb_font, buffer, _FEATURES)
+    scale = 1000 / font.face.upem
+    starts = [*sorted({info.cluster for info in buffer.glyph_infos}), len(text)]
+    span = {start: text[start:end] for start, end in itertools.pairwise(starts)}
+    glyphs = []
+    for info, pos in zip(buffer.glyph_infos, buffer.glyph_positions, strict=True):
+        if info.codepoint == 0:
+            char = next((c for c in span[info.cluster] if not font.covers(c)), span[info.cluster][0])
+            raise GlyphMissingError(f"Font {font.name} has no glyph for {char!r} (U+{ord(char):04X}) in {text!r}")
+        glyphs.append(Glyph(font, info.codepoint, pos.x_advance * scale, pos.x_offset * scale,
+                            pos.y_offset * scale, round(font.advance(info.codepoint) * scale),
+                            span.pop(info.cluster, "")))
+    return glyphs
+
+
+def visual_runs(text: str) -> list[tuple[str, bool]]:
+    """Runs of one bidi level in visual order, each in logical order, with whether it is right-to-left."""
+    if not any(unicodedata.bidirectional(c) in _RTL_STRONG for c in text):
+        return [(text, False)]
+    levels = bidi_levels(text)
+    runs: list[list] = []  # [start, end, level]
+    for i, level in enumerate(levels):
+        if runs and runs[-1][2] == level:
+            runs[-1][1] = i + 1
+        else:
+            runs.append([i, i + 1, level])
+    lowest_odd = min(level for *_, level in runs if level % 2) if any(r[2] % 2 for r in runs) else 1
+    for level in range(max(r[2] for r in runs), lowest_odd - 1, -1):
+        i = 0
+        while i < len(runs):
+            if runs[i][2] >= level:
+                j = i
+                while j < len(runs) and runs[j][2] >= level:
+                    j += 1
+                runs[i:j] = reversed(runs[i:j])
+                i = j
+            else:
+                i += 1
+    return [(text[start:end], bool(level % 2)) for start, end, level in runs]
+
+
+def bidi_levels(text: str) -> list[int]:
+    """The resolved embedding level of every character (UAX #9, paragraph direction from the text)."""
+    storage = bidi.get_empty_storage()
+    base = bidi.get_base_level(text)
+    storage["base_level"], storage["base_dir"] = base, ("L", "R")[base]
+    bidi.get_embedding_levels(text, storage, False, False)
+    for index, char in enumerate(storage["chars"]):
+        char["index"] = index
+    bidi.explicit_embed_and_overrides(storage, False)
+    bidi.resolve_weak_types(storage, False)
+    bidi.resolve_neutral_types(storage, False)
+    bidi.resolve_implicit_levels(storage, False)
+    levels: list[int | None] = [None] * len(text)
+    for char in storage["chars"]:
+        levels[char["index"]] = char["level"]
+    previous = base
+    for i, level in enumerate(levels):  # characters removed by rule X9 take their neighbour's level
+        previous = levels[i] = previous if level is None else level
+    return levels  # type: ignore[return-value]
+
+
+def is_rtl(text: str) -> bool:
+    """Whether the paragraph direction of `text` is right-to-left."""
+    return any(unicodedata.bidirectional(c) in _RTL_STRONG for c in text) and bidi.get_base_level(text) == 1
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Fitting text into a box
+
+
+@dataclass(frozen=True)
+class Block:
+    """Lines fitted to a box at one font size."""
+
+    lines: tuple[Line, ...]
+    size: float
+    leading: float
+
+    @property
+    def height(self) -> float:
+        return self.size * self.leading * len(self.lines)
+
+
+def fit(text: str, chain: FontChain, primary: Font | None, *, size: float, width: float, height: float | None = None,
+        wrap: bool = False, shrink: bool = True, leading: float = 1.2, min_size: float = 2.0) -> Block:
+    """Lay `text` out in a box `width` wide (and `height` high): wrapped if asked, shrunk until it fits if asked."""
+    text = clean(text)
+    while True:
+        lines = _wrap(text, chain, primary, width * 1000 / size) if wrap else [shape(text, chain, primary)]
+        block = Block(tuple(lines), size, leading)
+        widest = max((line.width for line in lines), default=0) * size / 1000
+        too_wide = widest / width if widest > width else 1.0
+        too_high = block.height / height if height and block.height > height else 1.0
+        if (too_wide <= 1.0001 and too_high <= 1.0001) or not shrink or size <= min_size:
+            return block
+        # One line scales exactly; wrapped text reflows, so it shrinks by steps.
+        ratio = 0.999 / max(too_wide, too_high) if not wrap else min(0.92, 1 / too_wide)
+        size = max(min_size, size * ratio)
+
+
+def _wrap(text: str, chain: FontChain, primary: Font | None, limit: float) -> list[Line]:
+    """Greedy line breaking at spaces; `limit` in 1/1000 em. A word longer than the line gets a line of its own."""
+    words = text.split(" ")
+    space = shape(" ", chain, primary).width
+    lines, current, current_width = [], [], 0.0
+    for word in words:
+        word_width = shape(word, chain, primary).width
+        if current and current_width + space + word_width > limit:
+            lines.append(" ".join(current))
+            current, current_width = [], 0.0
+        current_width += (space if current else 0) + word_width
+        current.append(word)
+    if current:
+        lines.append(" ".join(current))
+    return [shape(line, chain, primary) for line in lines]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# PDF operators
+
+
+def _num(value: float) -> str:
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+def line_operators(fonts, line: Line, x: float, y: float, size: float) -> str:
+    """Operators drawing `line` with its left end at (x, y) on the baseline, each bidi run in an /ActualText span.
+
+    `fonts` is the document's DocFonts, which hands out the font resource and CID of each glyph.
+    """
+    parts = [f"BT 1 0 0 1 {_num(x)} {_num(y)} Tm"]
+    resource, rise, pen, current, pending = None, 0.0, 0.0, 0.0, []
+
+    def flush() -> None:
+        if pending:
+            parts.append("[" + "".join(pending) + "] TJ")
+            pending.clear()
+
+    for start, end, actual in line.spans:
+        parts.append(f"/Span <</ActualText <FEFF{actual.encode('utf-16-be').hex().upper()}>>> BDC")
+        for glyph in line.glyphs[start:end]:
+            name, cid = fonts.resource_for(glyph.font, glyph.gid, glyph.text)
+            if name != resource or glyph.dy != rise:
+                flush()
+                if name != resource:
+                    parts.append(f"/{name} {_num(size)} Tf")
+                    resource = name
+                if glyph.dy != rise:
+                    parts.append(f"{_num(glyph.dy * size / 1000)} Ts")
+                    rise = glyph.dy
+            shift = pen + glyph.dx - current
+            if abs(shift) > 0.05:
+                pending.append(f" {_num(-shift)} ")
+            pending.append(f"<{cid:04X}>")
+            current = pen + glyph.dx + glyph.width
+            pen += glyph.advance
+        flush()
+        parts.append("EMC")
+    if rise:
+        parts.append("0 Ts")
+    parts.append("ET")
+    return " ".join(parts)
+
+
+def block_operators(fonts, block: Block, x: float, y: float, width: float, height: float,
+                    align: str = "center") -> str:
+    """Operators drawing `block` inside the box (x, y, width, height), vertically centred, aligned as asked."""
+    size, step = block.size, block.size * block.leading
+    top = y + (height + block.height) / 2
+    parts = []
+    for i, line in enumerate(block.lines):
+        line_width = line.width * size / 1000
+        offset = {"left": 0.0, "right": width - line_width}.get(align, (width - line_width) / 2)
+        baseline = top - step * i - step / 2 - size * 0.35
+        parts.append(line_operators(fonts, line, x + offset, baseline, size))
+    return "\n".join(parts)

@@ -1,0 +1,75 @@
+"""Uploaded templates: the layout's elements drawn on an overlay, merged onto every page of the background PDF."""
+from __future__ import annotations
+
+import io
+
+from pypdf import PdfReader, PdfWriter
+from reportlab.lib.utils import ImageReader
+
+from . import qr
+from .document import PAYLOAD_NAME, new_canvas
+from .fonts import FontChain
+from .layout import DEFAULT_FONT, Element, check_background, fill, parse_layout
+from .spec import UploadedTemplate
+from .text import block_operators, fit
+
+
+def values(facts, issued_on: str) -> dict[str, str]:
+    """What each placeholder stands for."""
+    return {"learner_name": facts.learner_name, "title": facts.title, "level": facts.level, "issued_on": issued_on,
+            "verify_url": facts.verify_url, "short_code": facts.short_code, "rules_met": " · ".join(facts.rules_met),
+            "issuer": facts.issuer, "organization": facts.organization}
+
+
+def render(facts, template: UploadedTemplate, chain: FontChain, issued_on: str, *, payload: bytes | None,
+           title: str) -> bytes:
+    sizes = check_background(template.background)
+    layout = parse_layout(template.layout, sizes, chain, has_logo=bool(template.logo))
+    overlay = _overlay(facts, template, layout, sizes, chain, issued_on)
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(template.background)))
+    for index, page in enumerate(writer.pages):
+        if index in layout:
+            page.merge_page(overlay.pages[index])
+    writer.add_metadata({"/Title": title, "/Author": facts.issuer, "/Subject": facts.level,
+                         "/Creator": "credential-xblock"})
+    if payload is not None:
+        writer.add_attachment(PAYLOAD_NAME, payload)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def _overlay(facts, template: UploadedTemplate, layout: dict[int, list[Element]], sizes, chain: FontChain,
+             issued_on: str) -> PdfReader:
+    canvas, buffer = new_canvas(sizes[0], shared_fonts=chain.fonts[:1])
+    texts = values(facts, issued_on)
+    for index, size in enumerate(sizes):
+        canvas.setPageSize(size)
+        for element in layout.get(index, []):
+            _draw(canvas, element, template, texts, chain, facts.verify_url)
+        canvas.showPage()
+    canvas.save()
+    return PdfReader(io.BytesIO(buffer.getvalue()))
+
+
+def _draw(canvas, element: Element, template: UploadedTemplate, texts: dict[str, str], chain: FontChain,
+          verify_url: str) -> None:
+    x, y, width, height = element.box
+    if element.kind == "qr":
+        canvas._code.append(qr.operators(verify_url, x, y, width))
+    elif element.kind == "image":
+        source = element.get("image")
+        data = template.logo if source == "logo" else source
+        canvas.drawImage(ImageReader(io.BytesIO(data)), x, y, width, height, preserveAspectRatio=True,
+                         anchor="c", mask="auto")
+    else:
+        text = fill(element.get("text"), texts).strip()
+        if not text:
+            return
+        block = fit(text, chain, chain.get(element.get("font", DEFAULT_FONT)), size=element.get("size", 12),
+                    width=width, height=height, wrap=element.get("wrap", False), shrink=element.get("shrink", True))
+        color = element.get("color", "#000000")
+        rgb = " ".join(f"{int(color[i:i + 2], 16) / 255:.3f}" for i in (1, 3, 5))
+        canvas._code.append(f"q {rgb} rg {x:.2f} {y:.2f} {width:.2f} {height:.2f} re W n "
+                            + block_operators(canvas.fonts, block, x, y, width, height, element.get("align", "left"))
+                            + " Q")
