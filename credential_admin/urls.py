@@ -3,4 +3,8 @@ from django.urls import include, path
 
 app_name = "credential_admin"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path("", include("credential_admin.issuing.urls")),
+    path("", include("credential_admin.verification.urls")),
+    path("", include("credential_admin.api.urls")),
+]

@@ -1,1 +1,2 @@
 """Django admin for the companion app, one module per concern."""
+from . import credentials  # noqa: F401

@@ -1,0 +1,175 @@
+"""Credential configurations, synced from the published Credential blocks of a course (drafts never drive issuing).
+
+A sync runs on every publish (the platform's course_published signal in the CMS, the standalone runtime's own
+signal in the demo), from `sync_credential_configs`, and before `issue_credentials` works on a course. A block
+whose settings are invalid (bad threshold, no rule, an assignment type the course does not grade, a bad date or
+level) does not drive issuing: its configuration is set unpublished and the reason is reported.
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from django.apps import apps
+from django.db import transaction
+
+from credential_admin.issuing.audit import record
+from credential_admin.models import CredentialConfig
+from credential_xblock.rules import CriteriaError, check_assignment_types, parse_criteria
+
+log = logging.getLogger(__name__)
+BLOCK_TYPE = "credential"
+FIELDS = ("display_name", "level", "min_completion", "min_grade", "min_type_grades", "template", "description",
+          "allowed_modes", "available_from")
+
+
+@dataclass(frozen=True)
+class PublishedBlock:
+    """A published Credential block: its usage key and the values of its settings."""
+
+    usage_key: str
+    fields: Mapping[str, Any]
+
+
+@dataclass
+class SyncResult:
+    """What one course's sync changed; `invalid` maps a block to why it cannot drive issuing."""
+
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unpublished: list[str] = field(default_factory=list)
+    invalid: dict[str, str] = field(default_factory=dict)
+
+
+def block_fields(block) -> dict[str, Any]:
+    """The settings of a Credential block object (any runtime)."""
+    return {name: getattr(block, name, None) for name in FIELDS}
+
+
+def published_blocks(course_key: str) -> list[PublishedBlock]:
+    """The course's published Credential blocks: from the standalone runtime when installed, else the platform."""
+    if apps.is_installed("credential_admin.standalone"):
+        return _standalone_blocks(course_key)
+    from credential_admin import compat  # the platform's modulestore lives behind compat
+
+    return [PublishedBlock(str(block.location), block_fields(block))
+            for block in compat.published_blocks_of_type(course_key, BLOCK_TYPE)]
+
+
+def _standalone_blocks(course_key: str) -> list[PublishedBlock]:
+    from credential_admin.standalone.models import Course
+    from credential_admin.standalone.runtime import StandaloneRuntime
+
+    course = Course.objects.filter(course_key=course_key).first()
+    if course is None:
+        return []
+    runtime = StandaloneRuntime(course_key)
+    usages = [usage for usage, kind in (course.structure or {}).get("blocks", {}).items() if kind == BLOCK_TYPE]
+    return [PublishedBlock(usage, block_fields(runtime.get_block(usage))) for usage in usages]
+
+
+def known_course_keys() -> list[str]:
+    """Every course that holds or held a configuration, plus, in standalone mode, every loaded course."""
+    keys = set(CredentialConfig.objects.values_list("course_key", flat=True).distinct())
+    if apps.is_installed("credential_admin.standalone"):
+        from credential_admin.standalone.models import Course
+
+        keys.update(Course.objects.values_list("course_key", flat=True))
+    return sorted(keys)
+
+
+def config_values(block: PublishedBlock, assignment_types: Iterable[str] | None) -> dict[str, Any]:
+    """The configuration a block describes; raise ValueError saying what is wrong with it."""
+    values = block.fields
+    try:
+        criteria = parse_criteria({key: values.get(key) for key in ("min_completion", "min_grade",
+                                                                       "min_type_grades")})
+    except CriteriaError as exc:
+        raise ValueError(str(exc)) from None
+    if assignment_types is not None:
+        errors = check_assignment_types(criteria, assignment_types)
+        if errors:
+            raise ValueError("; ".join(message.render() for message in errors.values()))
+    level = values.get("level") or CredentialConfig.Level.COMPLETION
+    if level not in CredentialConfig.Level.values:
+        raise ValueError(f"Unknown level {level!r}.")
+    modes = values.get("allowed_modes") or []
+    if not isinstance(modes, list | tuple) or not all(isinstance(mode, str) for mode in modes):
+        raise ValueError("allowed_modes must be a list of enrollment mode names.")
+    return {
+        "display_name": str(values.get("display_name") or "")[:255], "level": level,
+        "criteria": criteria.to_dict(), "template": str(values.get("template") or ""),
+        "description": str(values.get("description") or ""), "allowed_modes": sorted(modes),
+        "available_from": parse_available_from(values.get("available_from")), "is_published": True,
+    }
+
+
+def parse_available_from(value: Any) -> datetime | None:
+    """An ISO date or date-time ("" for none); naive values are UTC."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime):
+        moment = value
+    else:
+        try:
+            moment = datetime.fromisoformat(str(value).strip().replace("Z", "+00:00"))
+        except ValueError:
+            raise ValueError(f"available_from {value!r} is not an ISO date.") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _assignment_types(course_key: str) -> list[str] | None:
+    from credential_admin.backends import get_backend
+
+    try:
+        return list(get_backend().assignment_types(course_key))
+    except Exception:  # a course the backend cannot read yet: per-type rules are checked at evaluation instead
+        log.warning("No grading policy for %s; per-type rules not checked at sync", course_key, exc_info=True)
+        return None
+
+
+def sync_course(course_key: str, blocks: Iterable[PublishedBlock] | None = None, actor=None) -> SyncResult:
+    """Make the course's configurations match its published Credential blocks (audit-logged)."""
+    course_key = str(course_key)
+    blocks = published_blocks(course_key) if blocks is None else list(blocks)
+    types = _assignment_types(course_key) if blocks else None
+    result = SyncResult()
+    with transaction.atomic():
+        existing = {c.usage_key: c for c in CredentialConfig.objects.select_for_update().filter(course_key=course_key)}
+        valid = set()
+        for block in blocks:
+            try:
+                values = config_values(block, types)
+            except ValueError as exc:
+                result.invalid[block.usage_key] = str(exc)
+                continue
+            valid.add(block.usage_key)
+            _upsert(course_key, block.usage_key, values, existing.get(block.usage_key), result, actor)
+        for usage_key, config in existing.items():
+            if usage_key not in valid and config.is_published:
+                config.is_published = False
+                config.save(update_fields=["is_published", "published_at"])
+                record("config_unpublished", config=config, actor=actor,
+                       reason=result.invalid.get(usage_key, "removed from the published course"))
+                result.unpublished.append(usage_key)
+    return result
+
+
+def _upsert(course_key: str, usage_key: str, values: dict[str, Any], config: CredentialConfig | None,
+            result: SyncResult, actor) -> None:
+    if config is None:
+        config = CredentialConfig.objects.create(course_key=course_key, usage_key=usage_key, **values)
+        record("config_created", config=config, actor=actor, criteria=values["criteria"])
+        result.created.append(usage_key)
+        return
+    changed = {name: value for name, value in values.items() if getattr(config, name) != value}
+    if not changed:
+        return
+    for name, value in changed.items():
+        setattr(config, name, value)
+    config.save()
+    record("config_updated", config=config, actor=actor, fields=sorted(changed))
+    result.updated.append(usage_key)

@@ -1,0 +1,119 @@
+"""What the Credential block asks of the issuing app: a learner's credential state, and claiming it.
+
+Both take plain ids (course and usage keys as strings) so the block needs no model imports.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.cache import cache
+from django.db import transaction
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from credential_admin import conf
+from credential_admin.issuing import pipeline
+from credential_admin.models import Credential, CredentialConfig
+
+DEFAULT_CLAIMS_PER_MINUTE = 5
+
+
+class ClaimRefused(Exception):
+    """A claim that cannot be honoured; str(exc) is a translated message for the learner."""
+
+
+@dataclass(frozen=True)
+class CredentialState:
+    """A learner's credential as the block shows it; status is a `Credential.Status` value."""
+
+    status: str
+    verify_url: str
+    download_url: str
+    issued_on: date | None
+    short_code: str
+
+
+def _state(credential: Credential | None) -> CredentialState | None:
+    if credential is None:
+        return None
+    issued = credential.status == Credential.Status.ISSUED
+    return CredentialState(
+        status=credential.status,
+        verify_url=pipeline.verify_url(credential.verification_id) if issued else "",
+        download_url=reverse("credential_admin:credential_download", args=[credential.verification_id])
+        if issued else "",
+        issued_on=credential.issued_on,
+        short_code=credential.formatted_code,
+    )
+
+
+def _config(course_key: str, usage_key: str) -> CredentialConfig | None:
+    return CredentialConfig.objects.filter(usage_key=str(usage_key), course_key=str(course_key),
+                                           is_published=True).first()
+
+
+def credential_state(user_id: int, course_key: str, usage_key: str) -> CredentialState | None:
+    """The learner's current credential for this block (active, else revoked), or None."""
+    config = _config(course_key, usage_key)
+    return _state(pipeline.current_credential(user_id, config)) if config else None
+
+
+def credential_statuses(course_key: str, usage_key: str, user_ids: list[int]) -> dict[int, str]:
+    """The status of each of these learners' current credential, in one query (staff reports)."""
+    config = _config(course_key, usage_key)
+    if config is None:
+        return {}
+    rows = (Credential.objects.filter(config=config, user_id__in=user_ids)
+            .exclude(status=Credential.Status.SUPERSEDED).order_by("created").values_list("user_id", "status"))
+    statuses: dict[int, str] = {}
+    for user_id, status in rows:
+        if statuses.get(user_id) not in Credential.ACTIVE_STATUSES:
+            statuses[user_id] = status
+    return statuses
+
+
+def _rate_limited(user_id: int) -> bool:
+    """More than CLAIMS_PER_MINUTE claims by this learner in the current minute (shared through Django's cache)."""
+    limit = int(conf.get("CLAIMS_PER_MINUTE") or DEFAULT_CLAIMS_PER_MINUTE)
+    key = f"credential-xblock:claim:{user_id}:{int(time.time() // 60)}"
+    cache.add(key, 0, timeout=120)
+    try:
+        return cache.incr(key) > limit
+    except ValueError:  # the entry expired between add and incr
+        return False
+
+
+def claim(user, course_key: str, usage_key: str) -> CredentialState:
+    """Issue this learner's credential when eligible (queued after commit; immediate with eager Celery).
+
+    Idempotent: a learner who holds it gets it back. Raises ClaimRefused with the reason otherwise.
+    """
+    from credential_admin import tasks  # Celery loads only when something is queued
+    from credential_admin.backends import get_backend
+
+    config = _config(course_key, usage_key)
+    if config is None:
+        raise ClaimRefused(_("This credential is not available: the course team has not published it yet."))
+    current = pipeline.active_credential(user.pk, config)
+    if current is not None and current.status == Credential.Status.ISSUED:
+        return _state(current)
+    if _rate_limited(user.pk):
+        raise ClaimRefused(_("Too many attempts. Wait a minute, then try again."))
+    if current is None:
+        backend = get_backend()
+        records = backend.records(config.course_key, [user.pk])
+        if not records:
+            raise ClaimRefused(_("You are not enrolled in this course."))
+        decision = pipeline.decide(config, records)[0]
+        if not decision.eligible:
+            reasons = "; ".join(message.render(_) for message in decision.reasons)
+            raise ClaimRefused(_("You cannot claim this credential yet: {reasons}.").format(reasons=reasons))
+        with transaction.atomic():
+            current = pipeline.reserve(config, [decision], backend.course_title(config.course_key), actor=user)[0]
+            tasks.queue_credential(current.pk)
+    else:
+        tasks.queue_credential(current.pk)
+    current.refresh_from_db()
+    return _state(current)

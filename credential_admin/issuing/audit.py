@@ -1,0 +1,18 @@
+"""The audit log: one row for every change to a credential or a configuration."""
+from __future__ import annotations
+
+from typing import Any
+
+from credential_admin.models import AuditLog
+
+
+def record(action: str, *, credential=None, credential_id: int | None = None, config=None, actor=None,
+           **details: Any) -> AuditLog:
+    """Write one audit entry; `actor` None means the system (a task, a signal, a command without a user)."""
+    return AuditLog.objects.create(
+        action=action,
+        credential_id=credential.pk if credential is not None else credential_id,
+        config_id=config.pk if config is not None else (credential.config_id if credential is not None else None),
+        actor=actor if getattr(actor, "pk", None) else None,
+        details={key: value for key, value in details.items() if value is not None},
+    )

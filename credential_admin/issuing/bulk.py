@@ -1,0 +1,121 @@
+"""Bulk issuing for the admin's command: which courses and learners, then evaluate and issue batch by batch.
+
+Learners are read from the backend BATCH_SIZE at a time, so memory stays flat however large the course; every
+batch is idempotent, so an interrupted run is finished by running it again.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from opaque_keys import InvalidKeyError
+from opaque_keys.edx.keys import CourseKey
+
+from credential_admin import conf, configs
+from credential_admin.issuing import pipeline
+from credential_admin.models import CredentialConfig
+
+
+class BadArguments(ValueError):
+    """Arguments naming things that do not exist or cannot be parsed; nothing has been changed."""
+
+
+@dataclass(frozen=True)
+class Target:
+    """One configuration and the learners to consider for it."""
+
+    config: CredentialConfig
+    user_ids: Sequence[int]
+
+
+def course_exists(course_key: str) -> bool:
+    if apps.is_installed("credential_admin.standalone"):
+        from credential_admin.standalone.models import Course
+
+        return Course.objects.filter(course_key=course_key).exists()
+    from credential_admin import compat
+
+    return bool(compat.course_exists(course_key))
+
+
+def resolve_courses(keys: Sequence[str], all_courses: bool) -> list[str]:
+    """The course keys to work on; BadArguments listing every malformed or unknown key."""
+    if all_courses:
+        return configs.known_course_keys()
+    problems, resolved = [], []
+    for key in keys:
+        try:
+            resolved.append(str(CourseKey.from_string(key)))
+        except InvalidKeyError:
+            problems.append(f"{key!r} is not a course key (expected course-v1:ORG+NUMBER+RUN)")
+            continue
+        if not course_exists(resolved[-1]):
+            problems.append(f"no course {key!r}")
+    if problems:
+        raise BadArguments("; ".join(problems))
+    return list(dict.fromkeys(resolved))
+
+
+def resolve_users(usernames: Sequence[str]) -> dict[int, str]:
+    """User ids by username; BadArguments naming every unknown username."""
+    found = dict(get_user_model().objects.filter(username__in=usernames).values_list("username", "pk"))
+    missing = [name for name in usernames if name not in found]
+    if missing:
+        raise BadArguments("unknown user(s): " + ", ".join(missing))
+    return {pk: name for name, pk in found.items()}
+
+
+def targets(course_keys: Sequence[str], user_ids: Sequence[int] | None, sync: bool = True) -> list[Target]:
+    """Each published configuration of these courses (synced from the published blocks first, unless `sync`
+    is off for a dry run) with its learners: the enrolled ones, or exactly `user_ids` when given."""
+    from credential_admin.backends import get_backend
+
+    backend = get_backend()
+    result = []
+    for course_key in course_keys:
+        if sync:
+            configs.sync_course(course_key)
+        enrolled = None
+        for config in CredentialConfig.objects.filter(course_key=course_key, is_published=True):
+            if user_ids is None:
+                enrolled = enrolled if enrolled is not None else list(backend.enrolled_user_ids(course_key))
+                result.append(Target(config, enrolled))
+            else:
+                result.append(Target(config, list(user_ids)))
+    return result
+
+
+def batch_size() -> int:
+    return max(1, int(conf.get("BATCH_SIZE") or 500))
+
+
+def chunks(user_ids: Sequence[int]) -> Iterator[Sequence[int]]:
+    size = batch_size()
+    for start in range(0, len(user_ids), size):
+        yield user_ids[start:start + size]
+
+
+def evaluate(target: Target) -> Iterator[pipeline.Decision]:
+    """Decisions for every learner of the target, batch by batch; writes nothing."""
+    from credential_admin.backends import get_backend
+
+    backend = get_backend()
+    for chunk in chunks(target.user_ids):
+        by_id = {record.user_id: record for record in backend.records(target.config.course_key, list(chunk))}
+        decided = {d.user_id: d for d in pipeline.decide(target.config, by_id.values())}
+        for user_id in chunk:
+            yield decided.get(user_id) or pipeline.Decision(user_id, False, (_not_enrolled(),))
+
+
+def _not_enrolled():
+    from credential_xblock.rules import N_, Message
+
+    return Message(N_("not enrolled in this course"))
+
+
+def issue(target: Target, actor=None) -> Iterator[tuple[int, pipeline.BatchResult]]:
+    """Issue batch by batch, yielding (learners done in this batch, its result)."""
+    for chunk in chunks(target.user_ids):
+        yield len(chunk), pipeline.issue_for_users(target.config, chunk, actor)

@@ -1,0 +1,350 @@
+"""The issuing pipeline: evaluate → reserve the credential row → render → sign → store → mark issued.
+
+Exactly-once comes from the database, not from the callers:
+- reservation inserts rows whose (user, config, active) unique index admits one active row per learner, so racing
+  workers and reruns find the row instead of adding one;
+- issuing takes the row with SELECT … FOR UPDATE SKIP LOCKED inside one transaction that spans render and store,
+  so a second worker skips a row being issued, and a worker that dies releases it with its connection;
+- the file key belongs to the row, so a retry overwrites its own earlier attempt, and the row only becomes
+  `issued` in the transaction that follows a successful store.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import secrets
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone as dj_timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from credential_admin import conf
+from credential_admin.issuing import signing, storage
+from credential_admin.issuing.audit import record
+from credential_admin.models import Credential, CredentialConfig
+from credential_xblock.records import EligibilityContext, LearnerRecord
+from credential_xblock.rules import (
+    COMPLETION,
+    GRADE,
+    N_,
+    ConfigurationError,
+    CriteriaError,
+    Evaluation,
+    Message,
+    access_problems,
+    evaluate,
+    parse_criteria,
+)
+
+log = logging.getLogger(__name__)
+PAYLOAD_VERSION = 1
+# Crockford base32: no I, L, O, U, so a code read aloud or retyped is unambiguous.
+CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+CODE_LENGTH = 12
+
+
+class RenderError(Exception):
+    """The certificate could not be rendered (a permanent problem: retrying will not help)."""
+
+
+@dataclass(frozen=True)
+class Decision:
+    """Whether one learner may receive one credential now, and if not, why (translatable messages)."""
+
+    user_id: int
+    eligible: bool
+    reasons: tuple[Message, ...] = ()
+    record: LearnerRecord | None = None
+    evaluation: Evaluation | None = None
+    credential: Credential | None = None
+
+
+@dataclass
+class BatchResult:
+    """Counts of one batch: newly issued, already held, not eligible, failed (user id → reason); `interrupted`
+    when a storage error stopped it early (the rest stays reserved for the retry)."""
+
+    issued: int = 0
+    already: int = 0
+    not_eligible: int = 0
+    failed: dict[int, str] = field(default_factory=dict)
+    interrupted: bool = False
+
+
+# ----- identifiers --------------------------------------------------------------------------------------------------
+
+def new_verification_id() -> str:
+    """144 random bits, URL-safe (24 characters)."""
+    return secrets.token_urlsafe(18)
+
+
+def new_short_code() -> str:
+    """60 random bits as 12 Crockford base32 characters, printed in groups of four."""
+    return "".join(secrets.choice(CODE_ALPHABET) for _i in range(CODE_LENGTH))
+
+
+def normalize_code(text: str) -> str:
+    """A typed code as stored: case- and hyphen-insensitive, Crockford's look-alikes folded (O→0, I/L→1)."""
+    cleaned = "".join(ch for ch in str(text).upper() if ch not in "- \t")
+    return cleaned.translate(str.maketrans("OIL", "011"))
+
+
+# ----- eligibility --------------------------------------------------------------------------------------------------
+
+def eligibility_context(config: CredentialConfig) -> EligibilityContext:
+    return EligibilityContext(frozenset(config.allowed_modes or ()), config.available_from)
+
+
+def decide(config: CredentialConfig, records: Iterable[LearnerRecord], now: datetime | None = None) -> list[Decision]:
+    """Decisions for these learners: rules, enrollment, availability and revocations (a revoked learner is not
+    issued again until reinstated). A learner with an active credential is eligible by the decision made when
+    it was reserved, and the credential is attached (issued ones are skipped, pending or failed ones finished)."""
+    now = now or datetime.now(UTC)
+    records = list(records)
+    try:
+        criteria = parse_criteria(config.criteria)
+    except CriteriaError as exc:
+        return [Decision(r.user_id, False, tuple(exc.errors.values()), r) for r in records]
+    user_ids = [r.user_id for r in records]
+    held = {c.user_id: c for c in Credential.objects.filter(config=config, active=True, user_id__in=user_ids)}
+    revoked = set(Credential.objects.filter(config=config, user_id__in=user_ids, status=Credential.Status.REVOKED,
+                                            reinstated_at__isnull=True).values_list("user_id", flat=True))
+    context = eligibility_context(config)
+    return [_decide_one(criteria, context, r, now, held.get(r.user_id), r.user_id in revoked) for r in records]
+
+
+def _decide_one(criteria, context, record_: LearnerRecord, now, held, revoked) -> Decision:
+    if held is not None:  # decided when it was reserved; a later grade drop revokes nothing (DESIGN.md)
+        return Decision(record_.user_id, True, (), record_, None, held)
+    if revoked:
+        return Decision(record_.user_id, False, (Message(N_("A credential for this learner was revoked.")),), record_)
+    problems = access_problems(record_, context, now)
+    try:
+        evaluation = evaluate(criteria, record_)
+    except ConfigurationError as exc:
+        return Decision(record_.user_id, False, (exc.message,), record_)
+    problems += [_unmet(rule) for rule in evaluation.rules if not rule.met]
+    return Decision(record_.user_id, not problems, tuple(problems), record_, evaluation, held)
+
+
+def _unmet(rule) -> Message:
+    if rule.kind == COMPLETION:
+        return Message(N_("completion {current}% < {required}%"), {"current": rule.current, "required": rule.required})
+    if rule.kind == GRADE:
+        return Message(N_("grade {current}% < {required}%"), {"current": rule.current, "required": rule.required})
+    return Message(N_("{type} {current}% < {required}%"),
+                   {"type": rule.assignment_type, "current": rule.current, "required": rule.required})
+
+
+# ----- reservation --------------------------------------------------------------------------------------------------
+
+def snapshot_for(config: CredentialConfig, decision: Decision, title: str) -> dict[str, Any]:
+    """What will be printed, frozen at reservation: the issue date is added when the file is made."""
+    evaluation = decision.evaluation
+    rules = [] if evaluation is None else [
+        {"kind": rule.kind, "type": rule.assignment_type, "required": format(rule.required.normalize(), "f"),
+         "achieved": rule.current}
+        for rule in evaluation.rules_met
+    ]
+    record_ = decision.record
+    return {
+        "name": (record_.full_name or record_.username) if record_ else "",
+        "title": title,
+        "level": config.level,
+        "course_key": config.course_key,
+        "rules_met": rules,
+        "issuer": conf.get("ISSUER_NAME") or "",
+        "language": (record_.language if record_ else "") or "",
+    }
+
+
+def reserve(config: CredentialConfig, decisions: Sequence[Decision], title: str,
+            actor=None) -> list[Credential]:
+    """The active credential row of every eligible learner, created where missing (one query for the lookup,
+    one bulk insert; a concurrent reservation of the same learner wins silently and its row is returned)."""
+    wanted = [d for d in decisions if d.eligible]
+    existing = {d.user_id: d.credential for d in wanted if d.credential is not None}
+    new_rows = [
+        Credential(verification_id=new_verification_id(), short_code=new_short_code(), user_id=d.user_id,
+                   config=config, snapshot=snapshot_for(config, d, title))
+        for d in wanted if d.user_id not in existing
+    ]
+    if new_rows:
+        Credential.objects.bulk_create(new_rows, ignore_conflicts=True)
+        mine = {v.verification_id for v in new_rows}
+        fresh = Credential.objects.filter(config=config, active=True,
+                                          user_id__in=[row.user_id for row in new_rows])
+        for row in fresh:
+            existing[row.user_id] = row
+            if row.verification_id in mine:
+                record("reserved", credential=row, actor=actor, user_id=row.user_id)
+    return [existing[d.user_id] for d in wanted if d.user_id in existing]
+
+
+# ----- issuing ------------------------------------------------------------------------------------------------------
+
+def verify_url(verification_id: str) -> str:
+    """The public verification page of a credential (DESIGN.md "Interfaces")."""
+    from django.conf import settings
+
+    base = (conf.get("BASE_URL") or getattr(settings, "LMS_ROOT_URL", "") or "").rstrip("/")
+    return f"{base}/credentials/verify/{verification_id}/"
+
+
+def payload_for(credential: Credential, issued_on: date) -> dict[str, Any]:
+    """The signed facts: everything printed, plus the ids that tie them to this record."""
+    facts = credential.snapshot
+    return {
+        "v": PAYLOAD_VERSION,
+        "id": credential.verification_id,
+        "code": credential.formatted_code,
+        "name": facts.get("name", ""),
+        "title": facts.get("title", ""),
+        "level": facts.get("level", ""),
+        "issued_on": issued_on.isoformat(),
+        "rules_met": facts.get("rules_met", []),
+        "issuer": facts.get("issuer", ""),
+        "course": facts.get("course_key", ""),
+        "config": credential.config.usage_key,
+        "verify_url": verify_url(credential.verification_id),
+    }
+
+
+def rule_lines(rules_met: Sequence[dict[str, Any]], language: str = "") -> list[str]:
+    """The met rules as printed on the certificate, in the learner's language."""
+    with override(language or None):
+        lines = []
+        for rule in rules_met:
+            if rule["kind"] == COMPLETION:
+                text = _("Completed {achieved}% of the course (required {required}%)")
+            elif rule["kind"] == GRADE:
+                text = _("Overall grade {achieved}% (required {required}%)")
+            else:
+                text = _("{type}: {achieved}% (required {required}%)")
+            lines.append(text.format(**rule))
+        return lines
+
+
+def render(credential: Credential, payload: dict[str, Any], envelope: bytes) -> bytes:
+    """The certificate PDF with the signed envelope embedded."""
+    from credential_admin.issuing import pdf  # ReportLab loads only where PDFs are made
+
+    facts = credential.snapshot
+    certificate = pdf.CertificateFacts(
+        learner_name=payload["name"], title=payload["title"], level=_level_label(payload["level"]),
+        issued_on=date.fromisoformat(payload["issued_on"]), verify_url=payload["verify_url"],
+        short_code=payload["code"], rules_met=rule_lines(payload["rules_met"], facts.get("language", "")),
+        issuer=payload["issuer"], language=facts.get("language") or "en",
+    )
+    try:
+        return pdf.render_certificate(certificate, credential.config.template or None, payload=envelope)
+    except Exception as exc:  # a bad template, a name no font covers: permanent, reported on the row
+        raise RenderError(f"{type(exc).__name__}: {exc}") from exc
+
+
+def _level_label(level: str) -> str:
+    return str(CredentialConfig.Level(level).label) if level in CredentialConfig.Level.values else level
+
+
+def issue(credential_id: int, actor=None) -> Credential | None:
+    """Render, sign, store and mark issued one reserved credential. None when there is nothing to do here
+    (already issued, no longer active, or another worker holds it). Storage or render failures mark the row
+    `failed` with the reason and are re-raised (StorageError is worth retrying, RenderError is not)."""
+    try:
+        with transaction.atomic():
+            credential = (Credential.objects.select_for_update(skip_locked=True)
+                          .filter(pk=credential_id, status__in=(Credential.Status.PENDING, Credential.Status.FAILED))
+                          .first())
+            if credential is None:
+                return None
+            _issue_locked(credential, actor)
+            return credential
+    except (storage.StorageError, RenderError) as exc:
+        mark_failed(credential_id, str(exc), actor)
+        raise
+
+
+def _issue_locked(credential: Credential, actor) -> None:
+    issued_on = credential.issued_on or dj_timezone.localdate()
+    payload = payload_for(credential, issued_on)
+    signing.register_public_keys()
+    data, signature, key_id = signing.sign(payload)
+    pdf_bytes = render(credential, payload, signing.envelope(data, signature, key_id, payload["verify_url"]))
+    key = storage.key_for(credential.config_id, credential.verification_id)
+    storage.store(key, pdf_bytes)
+    credential.snapshot = {**credential.snapshot, "issued_on": issued_on.isoformat()}
+    credential.status = Credential.Status.ISSUED
+    credential.issued_on = issued_on
+    credential.storage_key = key
+    credential.pdf_sha256 = hashlib.sha256(pdf_bytes).hexdigest()
+    credential.payload = data.decode("utf-8")
+    credential.signature = signature
+    credential.key_id = key_id
+    credential.failure_reason = ""
+    credential.attempts += 1
+    credential.save()
+    record("issued", credential=credential, actor=actor, key_id=key_id, sha256=credential.pdf_sha256)
+
+
+def mark_failed(credential_id: int, reason: str, actor=None) -> None:
+    """Leave a not-yet-issued credential `failed` with its reason; it is retried on the same row."""
+    with transaction.atomic():
+        changed = Credential.objects.filter(
+            pk=credential_id, status__in=(Credential.Status.PENDING, Credential.Status.FAILED)
+        ).update(status=Credential.Status.FAILED, failure_reason=reason[:2000], attempts=F("attempts") + 1,
+                 modified=dj_timezone.now())
+        if changed:
+            record("failed", credential_id=credential_id, actor=actor, reason=reason[:500])
+    log.warning("Credential %s failed: %s", credential_id, reason)
+
+
+def issue_for_users(config: CredentialConfig, user_ids: Sequence[int], actor=None,
+                    backend=None) -> BatchResult:
+    """Evaluate these learners (one backend call), reserve the eligible ones and issue each. Failures are
+    reported, not raised; the first storage error stops the batch, since an outage would fail every other one."""
+    from credential_admin.backends import get_backend
+
+    backend = backend or get_backend()
+    result = BatchResult()
+    if not config.is_published:
+        result.not_eligible = len(user_ids)
+        return result
+    decisions = decide(config, backend.records(config.course_key, list(user_ids)))
+    result.not_eligible = sum(not d.eligible for d in decisions)
+    credentials = reserve(config, decisions, backend.course_title(config.course_key), actor)
+    for credential in credentials:
+        if credential.status == Credential.Status.ISSUED:
+            result.already += 1
+            continue
+        try:
+            done = issue(credential.pk, actor)
+        except RenderError as exc:
+            result.failed[credential.user_id] = str(exc)
+            continue
+        except storage.StorageError as exc:
+            result.failed[credential.user_id] = str(exc)
+            result.interrupted = True
+            break
+        if done is None:
+            result.already += 1
+        else:
+            result.issued += 1
+    return result
+
+
+def active_credential(user_id: int, config: CredentialConfig) -> Credential | None:
+    return Credential.objects.filter(user_id=user_id, config=config, active=True).first()
+
+
+def current_credential(user_id: int, config: CredentialConfig) -> Credential | None:
+    """The credential the learner should see: the active one, else the latest revoked one."""
+    return (Credential.objects.filter(user_id=user_id, config=config)
+            .filter(Q(active=True) | Q(status=Credential.Status.REVOKED))
+            .order_by(F("active").desc(nulls_last=True), "-created").first())
+

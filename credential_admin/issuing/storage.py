@@ -1,0 +1,72 @@
+"""Where certificate files live: any Django storage (local files by default, `PrivateS3Storage` for S3).
+
+Each credential row owns one deterministic key, so a retry or a rerun after a crash overwrites its own file and
+never leaves an orphan. Every storage failure surfaces as `StorageError`, which the tasks retry with backoff.
+"""
+from __future__ import annotations
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import Storage, storages
+from django.http import FileResponse, HttpResponse, HttpResponseRedirect
+
+from credential_admin import conf
+
+PREFIX = "credentials"
+DEFAULT_DOWNLOAD_TTL = 300
+
+
+class StorageError(Exception):
+    """The certificate file could not be written or read (outage, permissions, timeout)."""
+
+
+def get_storage() -> Storage:
+    """The storage configured by CREDENTIAL_XBLOCK_STORAGE (a key of Django's STORAGES)."""
+    return storages[conf.get("STORAGE") or "default"]
+
+
+def key_for(config_id: int, verification_id: str) -> str:
+    """The file name of one credential: stable for the row, unguessable from outside."""
+    return f"{PREFIX}/{config_id}/{verification_id}.pdf"
+
+
+def store(key: str, data: bytes) -> None:
+    """Write `data` under exactly `key`, replacing any earlier attempt's file."""
+    storage = get_storage()
+    try:
+        if not getattr(storage, "file_overwrite", False) and storage.exists(key):
+            storage.delete(key)
+        saved = storage.save(key, ContentFile(data))
+    except Exception as exc:  # any backend's failure: boto, OS, network
+        raise StorageError(f"{type(exc).__name__}: {exc}") from exc
+    if saved != key:
+        raise StorageError(f"The storage saved {saved!r} instead of {key!r}.")
+
+
+def delete(key: str) -> None:
+    """Remove a stored file (account retirement, cleanup)."""
+    try:
+        get_storage().delete(key)
+    except Exception as exc:
+        raise StorageError(f"{type(exc).__name__}: {exc}") from exc
+
+
+def download_response(key: str, filename: str) -> HttpResponse:
+    """The file for an already authorised request: a short-lived presigned URL when the storage signs URLs
+    (S3), otherwise the bytes streamed by Django."""
+    storage = get_storage()
+    disposition = f'inline; filename="{filename}"'
+    if getattr(storage, "querystring_auth", False):
+        ttl = conf.get("DOWNLOAD_URL_TTL") or DEFAULT_DOWNLOAD_TTL
+        url = storage.url(key, parameters={"ResponseContentDisposition": disposition,
+                                           "ResponseContentType": "application/pdf"}, expire=ttl)
+        response: HttpResponse = HttpResponseRedirect(url)
+    else:
+        try:
+            handle = storage.open(key, "rb")
+        except Exception as exc:
+            raise StorageError(f"{type(exc).__name__}: {exc}") from exc
+        response = FileResponse(handle, content_type="application/pdf", filename=filename)
+        response["Content-Disposition"] = disposition
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -1,0 +1,83 @@
+"""Celery tasks of the issuing pipeline: one learner, and chunks of learners.
+
+Both are idempotent (the pipeline skips what is already issued), acknowledged late (a worker killed mid-task gets
+its message redelivered) and queued only once the surrounding transaction commits. A storage outage marks the
+credential `failed` and retries with exponential backoff; a rendering problem is permanent and is not retried.
+"""
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+
+from celery import shared_task
+from django.db import transaction
+from django.utils.module_loading import import_string
+
+from credential_admin import conf
+from credential_admin.issuing import pipeline
+from credential_admin.issuing.storage import StorageError
+from credential_admin.models import CredentialConfig
+
+DEFAULT_RETRY = {"base": 5, "max": 600, "attempts": 12}
+
+
+def retry_countdown(retries: int) -> float:
+    """Exponential backoff with full jitter: spreads the retries of many learners after an outage."""
+    policy = {**DEFAULT_RETRY, **(conf.get("RETRY") or {})}
+    return random.uniform(0, min(policy["max"], policy["base"] * 2 ** retries))
+
+
+def max_retries() -> int:
+    return {**DEFAULT_RETRY, **(conf.get("RETRY") or {})}["attempts"]
+
+
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, ignore_result=True,
+             name="credential_admin.issue_credential")
+def issue_credential(self, credential_id: int) -> str:
+    """Issue one reserved credential."""
+    try:
+        done = pipeline.issue(credential_id)
+    except StorageError as exc:
+        if self.request.is_eager or self.request.retries >= max_retries():
+            return "failed"  # eager (demo): left `failed` for the next claim or command run to retry
+        raise self.retry(exc=exc, countdown=retry_countdown(self.request.retries), max_retries=None) from exc
+    except pipeline.RenderError:
+        return "failed"
+    return "issued" if done else "skipped"
+
+
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, ignore_result=True,
+             name="credential_admin.issue_batch")
+def issue_batch(self, config_id: int, user_ids: Sequence[int]) -> dict:
+    """Evaluate and issue a chunk of learners; retried whole after a storage error (issued ones are skipped)."""
+    config = CredentialConfig.objects.filter(pk=config_id).first()
+    if config is None:
+        return {"missing_config": config_id}
+    result = pipeline.issue_for_users(config, user_ids)
+    if result.interrupted and not self.request.is_eager and self.request.retries < max_retries():
+        raise self.retry(countdown=retry_countdown(self.request.retries), max_retries=None)
+    return {"issued": result.issued, "already": result.already, "not_eligible": result.not_eligible,
+            "failed": len(result.failed)}
+
+
+def _load_app() -> None:
+    """Make the configured Celery app current (standalone); inside the LMS the platform's app already is."""
+    name = conf.get("CELERY_APP")
+    if name:
+        import_string(name)
+
+
+def queue_credential(credential_id: int) -> None:
+    """Issue this credential once the current transaction commits (at once when there is none)."""
+    _load_app()
+    transaction.on_commit(lambda: issue_credential.delay(credential_id))
+
+
+def queue_batches(config: CredentialConfig, user_ids: Sequence[int], chunk_size: int | None = None) -> int:
+    """Queue chunked batch tasks for these learners after commit; returns how many tasks were queued."""
+    _load_app()
+    size = max(1, int(chunk_size or conf.get("BATCH_SIZE") or 500))
+    chunks = [list(user_ids[start:start + size]) for start in range(0, len(user_ids), size)]
+    for chunk in chunks:
+        transaction.on_commit(lambda chunk=chunk: issue_batch.delay(config.pk, chunk))
+    return len(chunks)

@@ -1,0 +1,126 @@
+"""Issue credentials in bulk: `issue_credentials --course KEY… | --all [--user USERNAME…] [--dry-run]`.
+
+Exit status: 0 done, 1 some learners failed (rerun to finish: every batch is idempotent), 2 bad arguments
+(nothing changed).
+"""
+from __future__ import annotations
+
+import sys
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from credential_admin.issuing import bulk
+from credential_admin.issuing.pipeline import BatchResult
+
+ROW = "{:<34} {:<24} {:<20} {:<9} {}"
+
+
+class Progress:
+    """A one-line bar with counts and rate on a terminal; a plain line per batch otherwise."""
+
+    def __init__(self, stream, total: int, label: str):
+        self.stream, self.total, self.label = stream, max(total, 1), label
+        self.done = 0
+        self.started = time.monotonic()
+        self.tty = hasattr(stream, "isatty") and stream.isatty()
+
+    def update(self, done: int, result: BatchResult) -> None:
+        self.done += done
+        rate = self.done / max(time.monotonic() - self.started, 1e-6)
+        counts = _("{done}/{total} learners · issued {issued} · already {already} · not eligible {no} · "
+                   "failed {failed} · {rate:.0f}/s").format(
+            done=self.done, total=self.total, issued=result.issued, already=result.already,
+            no=result.not_eligible, failed=len(result.failed), rate=rate)
+        if self.tty:
+            filled = int(30 * self.done / self.total)
+            self.stream.write(f"\r{self.label} [{'#' * filled}{'.' * (30 - filled)}] {counts}")
+            if self.done >= self.total:
+                self.stream.write("\n")
+        else:
+            self.stream.write(f"{self.label}: {counts}\n")
+        self.stream.flush()
+
+
+class Command(BaseCommand):
+    help = "Issue credentials to eligible learners of some or all courses (idempotent, resumable)."
+
+    def add_arguments(self, parser):
+        which = parser.add_mutually_exclusive_group(required=True)
+        which.add_argument("--course", nargs="+", metavar="KEY", help="course keys (course-v1:ORG+NUMBER+RUN)")
+        which.add_argument("--all", action="store_true", help="every course with a Credential block")
+        parser.add_argument("--user", nargs="+", metavar="USERNAME", help="only these learners")
+        parser.add_argument("--dry-run", action="store_true",
+                            help="list each learner, eligible or not and why; change nothing")
+
+    def handle(self, *args, **options):
+        try:
+            courses = bulk.resolve_courses(options["course"] or [], options["all"])
+            users = bulk.resolve_users(options["user"]) if options["user"] else None
+        except bulk.BadArguments as exc:
+            raise CommandError(str(exc), returncode=2) from None
+        targets = bulk.targets(courses, list(users) if users is not None else None, sync=not options["dry_run"])
+        if not targets:
+            self.stdout.write(_("No published credential in the selected courses: nothing to do."))
+            return
+        if options["dry_run"]:
+            self.dry_run(targets)
+            return
+        total = self.issue(targets)
+        self.stdout.write(_("Issued {issued}, already held {already}, not eligible {no}, failed {failed}.").format(
+            issued=total.issued, already=total.already, no=total.not_eligible, failed=len(total.failed)))
+        if total.failed:
+            for user_id, reason in sorted(total.failed.items()):
+                self.stderr.write(_("learner {id}: {reason}").format(id=user_id, reason=reason))
+            raise CommandError(_("{count} credential(s) failed; run the command again to retry them.").format(
+                count=len(total.failed)), returncode=1)
+
+    def issue(self, targets: list[bulk.Target]) -> BatchResult:
+        total = BatchResult()
+        for target in targets:
+            progress = Progress(self.stderr if sys.stderr.isatty() else self.stdout, len(target.user_ids),
+                                str(target.config))
+            for done, result in bulk.issue(target):
+                total.issued += result.issued
+                total.already += result.already
+                total.not_eligible += result.not_eligible
+                total.failed.update(result.failed)
+                progress.update(done, total)
+        return total
+
+    def dry_run(self, targets: list[bulk.Target]) -> None:
+        from django.contrib.auth import get_user_model
+
+        header = (_("Course"), _("Credential"), _("Learner"), _("Eligible"), _("Why"))
+        self.stdout.write(ROW.format(*header))
+        counts = {"yes": 0, "no": 0, "held": 0}
+        for target in targets:
+            decisions = list(bulk.evaluate(target))
+            names = dict(get_user_model().objects.filter(pk__in=[d.user_id for d in decisions])
+                         .values_list("pk", "username"))
+            for decision in decisions:
+                eligible, why = self.describe(decision)
+                counts[self.bucket(decision)] += 1
+                self.stdout.write(ROW.format(
+                    target.config.course_key[:34], (target.config.display_name or target.config.usage_key)[:24],
+                    names.get(decision.user_id, str(decision.user_id))[:20], eligible, why))
+        self.stdout.write(_("Dry run: {yes} would be issued, {held} already hold it, {no} not eligible. "
+                            "Nothing was changed.").format(**counts))
+
+    @staticmethod
+    def bucket(decision) -> str:
+        if decision.credential is not None and decision.credential.status == "issued":
+            return "held"
+        return "yes" if decision.eligible else "no"
+
+    @staticmethod
+    def describe(decision) -> tuple[str, str]:
+        if decision.credential is not None:
+            status = decision.credential.get_status_display()
+            if decision.credential.status == "issued":
+                return _("held"), _("already issued")
+            return _("yes"), _("{status} earlier: will be finished").format(status=status)
+        if decision.eligible:
+            return _("yes"), _("every rule met")
+        return _("no"), "; ".join(message.render(_) for message in decision.reasons)
