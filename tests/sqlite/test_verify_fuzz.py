@@ -13,8 +13,9 @@ from tests.sqlite.test_verify_pages import config, learner, make_credential  # n
 pytestmark = pytest.mark.django_db
 RANDOM = random.Random(20261126)
 NASTY = ["../../etc/passwd", "..%2F..%2Fsettings", "%00", "\x00", "' OR 1=1 --", "<script>alert(1)</script>",
-         "{{ settings.SECRET_KEY }}", "\u202egnp.exe", "🦄" * 40, "A" * 5000, "%", "%%", "%zz", "\\", "\r\nSet-Cookie: x=1",
-         "null", "None", "-1", "0" * 64, "_" * 24, "-" * 24, "é" * 24, "\uff21\uff22\uff23\uff24" * 6, "\u200b" * 24]
+         "{{ settings.SECRET_KEY }}", "\u202egnp.exe", "🦄" * 40, "A" * 5000, "%", "%%", "%zz", "\\",
+         "\r\nSet-Cookie: x=1", "null",
+         "None", "-1", "0" * 64, "_" * 24, "-" * 24, "é" * 24, "\uff21\uff22\uff23\uff24" * 6, "\u200b" * 24]
 
 
 def random_text(max_len: int) -> str:
