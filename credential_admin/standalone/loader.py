@@ -178,13 +178,20 @@ def _parse_file(path: Path) -> etree._Element:
     if path.stat().st_size > MAX_OLX_BYTES:
         raise LoadError(f"{path} is larger than {MAX_OLX_BYTES // (1024 * 1024)} MB.")
     try:
-        return etree.parse(str(path), _parser()).getroot()
+        return _no_doctype(etree.parse(str(path), _parser()).getroot(), str(path))
     except etree.XMLSyntaxError as exc:
         raise LoadError(f"{path}: {exc}") from None
 
 
 def _parse_string(olx: str) -> etree._Element:
     try:
-        return etree.fromstring(olx.encode("utf-8"), _parser())
+        return _no_doctype(etree.fromstring(olx.encode("utf-8"), _parser()), "The OLX")
     except etree.XMLSyntaxError as exc:
         raise LoadError(f"The OLX is not well-formed XML: {exc}") from None
+
+
+def _no_doctype(root: etree._Element, where: str) -> etree._Element:
+    """OLX has no DTDs; refusing them rules out entity tricks."""
+    if root.getroottree().docinfo.doctype:
+        raise LoadError(f"{where} has a DOCTYPE declaration; OLX must not declare one.")
+    return root
