@@ -113,14 +113,25 @@ def private_keys() -> tuple[KeyPair, ...]:
 
 
 def _create_key_file(path: Path) -> None:
-    """Write a new key file, readable by its owner only; another process creating it first is fine."""
+    """Write a new key file, readable by its owner only. It appears complete or not at all (written aside, then
+    hard-linked into place), and another process creating it first wins."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = _write_private(path, dict([_new_entry()]))
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        os.link(tmp, path)
     except FileExistsError:
-        return
+        pass
+    finally:
+        tmp.unlink()
+
+
+def _write_private(path: Path, entries: dict[str, str]) -> Path:
+    """Write `entries` to a new owner-only file beside `path` and return its name."""
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as handle:
-        json.dump(dict([_new_entry()]), handle, indent=2)
+        json.dump(entries, handle, indent=2)
+    return tmp
 
 
 def _new_entry() -> tuple[str, str]:
@@ -153,11 +164,7 @@ def rotate() -> str:
     entries = _read_file(path) if path.exists() else {}
     key_id, value = _new_entry()
     entries[key_id] = value
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w") as handle:
-        json.dump(entries, handle, indent=2)
-    os.replace(tmp, path)
+    os.replace(_write_private(path, entries), path)
     register_public_keys()
     return key_id
 
