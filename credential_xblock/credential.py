@@ -154,7 +154,6 @@ class CredentialBlock(CredentialFieldsMixin, XBlock):
             "description": self.description,
             "checklist_html": self.render_checklist(data, staff),
             "staff": staff,
-            "csv_url": self.runtime.handler_url(self, "export_csv") if staff else "",
         }
         fragment = Fragment(loader.render_django_template(
             "templates/credential.html", render_context, i18n_service=self._i18n()))

@@ -60,6 +60,7 @@ function CredentialBlock(runtime, element, args) {
     function loadCounts() {
         var counts = root.querySelector('[data-role="counts"]');
         if (!counts) { return; }
+        root.querySelector('[data-role="csv"]').href = runtime.handlerUrl(element, 'export_csv');
         post('staff_summary').then(function (result) {
             var error = root.querySelector('[data-role="staff-error"]');
             if (!result.ok) { error.textContent = result.data.error || strings.failed; error.hidden = false; return; }

@@ -107,7 +107,7 @@ function CredentialStudio(runtime, element, args) {
                 status.textContent = strings.saved;
                 notify('save', {state: 'end'});
             } else {
-                notify('error', {title: strings.invalid, message: ''});
+                notify('error', {title: strings.invalid, message: strings.invalid});
                 showErrors(result.data.errors || {form: strings.failed});
             }
         }).catch(function () { showErrors({form: strings.failed}); });
