@@ -218,6 +218,10 @@ def _handle(runtime: StandaloneRuntime, request: HttpRequest, usage_id: str, nam
         response = runtime.handle(block, name, django_to_webob_request(request), suffix)
     except (NoSuchUsage, NoSuchHandlerError):
         raise Http404(_("No such block or handler.")) from None
+    except (ValueError, TypeError) as exc:
+        # A handler that chokes on bad input: the block was not saved, so nothing changed. Say so, never a 500.
+        log.info("Handler %s of %s refused its input: %s", name, usage_id, exc)
+        return JsonResponse({"error": _("The request was not valid: %(reason)s") % {"reason": exc}}, status=400)
     return webob_to_django_response(response)
 
 
