@@ -34,7 +34,7 @@ setup(
     },
     data_files=[],
     install_requires=read_requirements("base.in"),
-    extras_require={"test": read_requirements("test.in")},
+    extras_require={"demo": ["xblock-sdk"], "test": ["xblock-sdk", *read_requirements("test.in")]},
     entry_points={
         "xblock.v1": [
             "credential = credential_xblock.credential:CredentialBlock",
