@@ -59,6 +59,15 @@ class OptionalBlock(StudioContainerWithNestedXBlocksMixin, XBlock):
         fragment.add_css(asset("credential.css"))
         return fragment
 
+    def author_view(self, context: dict | None = None) -> Fragment:
+        """Studio: the nested editor on the block's own container page, else a preview (compared by usage id,
+        since not every runtime gives blocks a `location`)."""
+        context = context or {}
+        root = context.get("root_xblock")
+        if root is not None and root.scope_ids.usage_id == self.scope_ids.usage_id:
+            return self.author_edit_view(context)
+        return self.author_preview_view(context)
+
     def render_children(self, context, fragment, can_reorder=True, can_add=False):
         """Studio's reorderable child list; runtimes without Studio's mako service get a plain list instead."""
         if self.runtime.service(self, "mako") is not None:
