@@ -13,7 +13,7 @@ from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 
 from . import qr
-from .document import RawStream
+from .document import RawStream, draw_form
 from .fonts import FontChain, compress
 from .spec import PAGE_SIZES, BuiltinTemplate
 from .text import block_operators, fit
@@ -87,7 +87,7 @@ def draw(canvas: Canvas, facts, template: BuiltinTemplate, chain: FontChain, iss
     text(_("Verification code: {code}").format(code=facts.short_code), 60, 9, GREY, x=right - 260, w=260,
          align="right")
     text(facts.verify_url, 46, 7.5, GREY, x=right - 260, w=260, align="right")
-    canvas._code.append("\n".join(ops))
+    draw_form(canvas, "certificate", "\n".join(ops).encode())
 
 
 def _signatories(text, template: BuiltinTemplate, width: float) -> str:

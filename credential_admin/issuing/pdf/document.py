@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from reportlab.pdfbase import pdfdoc
 from reportlab.pdfgen.canvas import Canvas
 
-from .fonts import COMMON_CHARS, Font, build_subset, compress, subset_tag, to_unicode_cmap
+from .fonts import COMMON_CHARS, COMMON_LIGATURES, Font, build_subset, compress, subset_tag, to_unicode_cmap
 
 PAYLOAD_NAME = "credential.json"
 
@@ -89,22 +89,43 @@ class _Array(pdfdoc.PDFObject):
         return b"[" + pdfdoc.format(self.item, document) + b"]"
 
 
-_shared: dict[Font, tuple[dict[int, int], SubsetObjects]] = {}
+_shared: dict[Font, tuple[str, dict[int, int], SubsetObjects]] = {}
 _shared_lock = threading.Lock()
 
 
-def shared_subset(font: Font) -> tuple[dict[int, int], SubsetObjects]:
-    """The subset of `font` every document may use (its COMMON_CHARS glyphs), built once: {gid: cid}, objects."""
+def shared_subset(font: Font) -> tuple[str, dict[int, int], SubsetObjects]:
+    """The subset of `font` every document may use (its COMMON_CHARS glyphs), built once per process.
+
+    Returns its font resource name (the same in every document), {gid: cid} and its PDF objects.
+    """
     try:
         return _shared[font]
     except KeyError:
         pass
     with _shared_lock:
         if font not in _shared:
-            pairs = sorted({font.gid_for(c): c for c in COMMON_CHARS if font.gid_for(c)}.items())
+            glyphs = {font.gid_for(c): c for c in COMMON_CHARS if font.gid_for(c)}
+            glyphs.update(font.ligatures(COMMON_LIGATURES))
+            pairs = sorted(glyphs.items())
             gids, texts = [0] + [g for g, _ in pairs], [""] + [c for _, c in pairs]
-            _shared[font] = ({gid: cid for cid, gid in enumerate(gids) if cid}, SubsetObjects.build(font, gids, texts))
+            _shared[font] = (f"CS{len(_shared)}", {gid: cid for cid, gid in enumerate(gids) if cid},
+                             SubsetObjects.build(font, gids, texts))
         return _shared[font]
+
+
+class NotShared(LookupError):
+    """A glyph outside the shared subsets."""
+
+
+def shared_resource(font: Font, gid: int, text: str) -> tuple[str, int]:
+    """Resource name and CID of a glyph of a shared subset, the same in every document; NotShared otherwise."""
+    if not font.shared:
+        raise NotShared
+    name, cids, _ = shared_subset(font)
+    try:
+        return name, cids[gid]
+    except KeyError:
+        raise NotShared from None
 
 
 class DocFonts:
@@ -113,21 +134,20 @@ class DocFonts:
     Registered as a ReportLab "delayed font" so its objects are written when the document is saved.
     """
 
-    def __init__(self, doc: pdfdoc.PDFDocument, shared: tuple[Font, ...] = ()):
-        self.doc = doc
-        self.shared = {font: shared_subset(font)[0] for font in shared}
+    def __init__(self, doc: pdfdoc.PDFDocument):
         self.own: dict[Font, tuple[str, dict[int, int], list[int], list[str]]] = {}
-        self.used_shared: dict[Font, str] = {}
+        self.shared_used: set[Font] = set()
         doc.delayedFonts.append(self)
 
     def resource_for(self, font: Font, gid: int, text: str) -> tuple[str, int]:
         """The font resource name and CID to draw glyph `gid` of `font` (`text`: what the glyph stands for)."""
-        shared = self.shared.get(font)
-        if shared is not None and gid in shared:
-            name = self.used_shared.get(font)
-            if name is None:
-                name = self.used_shared[font] = f"CS{len(self.used_shared)}"
-            return name, shared[gid]
+        if font.shared:
+            try:
+                found = shared_resource(font, gid, text)
+                self.shared_used.add(font)
+                return found
+            except NotShared:
+                pass
         entry = self.own.get(font)
         if entry is None:
             entry = self.own[font] = (f"CF{len(self.own)}", {}, [0], [""])
@@ -140,19 +160,42 @@ class DocFonts:
         return name, cid
 
     def addObjects(self, doc: pdfdoc.PDFDocument) -> None:
-        for font, name in self.used_shared.items():
-            shared_subset(font)[1].add_to(doc, name)
+        for font in self.shared_used:
+            name, _, objects = shared_subset(font)
+            objects.add_to(doc, name)
         for font, (name, _, gids, texts) in self.own.items():
             SubsetObjects.build(font, gids, texts).add_to(doc, name)
 
 
-def new_canvas(pagesize: tuple[float, float], shared_fonts: tuple[Font, ...] = ()) -> tuple[Canvas, io.BytesIO]:
+class _FontResources(pdfdoc.PDFObject):
+    """A resource dictionary pointing at the document's font dictionary."""
+
+    def format(self, document) -> bytes:
+        return b"<< /Font " + pdfdoc.format(pdfdoc.PDFObjectReference("BasicFonts"), document) + b" >>"
+
+
+def draw_form(canvas: Canvas, name: str, content: bytes, compressed: bool = False) -> None:
+    """Draw PDF operators `content` as a form XObject of the page size (zlib-compressed, no ASCII85 pass)."""
+    width, height = canvas._pagesize
+    form = RawStream(content if compressed else compress(content),
+                     b"/Type /XObject /Subtype /Form /BBox [0 0 %d %d] " % (round(width), round(height)),
+                     {"Resources": _FontResources()})
+    canvas._doc.Reference(form, f"FormXob.{name}")
+    canvas.doForm(name)
+
+
+def new_canvas(pagesize: tuple[float, float]) -> tuple[Canvas, io.BytesIO]:
     """A canvas writing to memory, with a DocFonts attached as `canvas.fonts`."""
     buffer = io.BytesIO()
     canvas = Canvas(buffer, pagesize=pagesize, pageCompression=1)
     _drop_initial_font(canvas)
-    canvas.fonts = DocFonts(canvas._doc, shared_fonts)
+    canvas.fonts = DocFonts(canvas._doc)
     return canvas, buffer
+
+
+class _Null(pdfdoc.PDFObject):
+    def format(self, document) -> bytes:
+        return b"null"
 
 
 def _drop_initial_font(canvas: Canvas) -> None:
@@ -160,6 +203,7 @@ def _drop_initial_font(canvas: Canvas) -> None:
     doc = canvas._doc
     internal = doc.fontMapping.pop(canvas._fontname)
     doc.idToObject["BasicFonts"].dict.pop(internal[1:])
+    doc.idToObject[internal[1:]] = _Null()  # its object number is taken; leave an empty object there
     canvas._preamble = canvas._preamble.replace(f"BT {internal} 12 Tf 14.4 TL ET", "")
 
 

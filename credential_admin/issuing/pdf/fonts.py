@@ -14,7 +14,7 @@ import threading
 import unicodedata
 import zlib
 from array import array
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
@@ -36,8 +36,11 @@ DEBIAN_DEFAULTS = (
     "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
     "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
 )
-# Glyphs every certificate needs: built into a shared subset once per process.
-COMMON_CHARS = "".join(chr(c) for c in range(32, 127))
+# Glyphs most certificates need, built into a subset shared by every document once per process: ASCII, Latin-1
+# and Latin Extended-A letters (most European names), typographic punctuation.
+COMMON_CHARS = "".join(chr(c) for c in [*range(32, 127), *range(0xA0, 0x180), 0x2013, 0x2014, 0x2018, 0x2019, 0x201C,
+                                       0x201D, 0x2022, 0x2026])
+COMMON_LIGATURES = ("ff", "fi", "fl", "ffi", "ffl")
 # Characters that never need a glyph of their own font: they join whichever run they sit in.
 _JOINERS = {"\u200c", "\u200d", "\u200e", "\u200f", "\u2060", "\ufeff"}
 
@@ -60,7 +63,7 @@ class Font:
 
     path: Path
     index: int = 0
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    shared: bool = False  # its common glyphs form a subset shared by every document (bundled fonts)
 
     @property
     def name(self) -> str:
@@ -84,6 +87,11 @@ class Font:
         font = hb.Font(self.face)
         font.scale = (self.face.upem, self.face.upem)
         return font
+
+    @cached_property
+    def scale(self) -> float:
+        """Font units to thousandths of an em."""
+        return 1000 / self.face.upem
 
     @cached_property
     def coverage(self) -> frozenset[int]:
@@ -149,6 +157,18 @@ class Font:
                                                        2 if flags & 0x0008 else 0)
             if not flags & 0x0020:
                 return found
+
+    def ligatures(self, texts: tuple[str, ...]) -> dict[int, str]:
+        """{glyph id: text} for those of `texts` the font's default shaping turns into a single glyph."""
+        found = {}
+        for text in texts:
+            buffer = hb.Buffer()
+            buffer.add_str(text)
+            buffer.guess_segment_properties()
+            hb.shape(self.hb_font, buffer, {"liga": True})
+            if len(buffer.glyph_infos) == 1 and buffer.glyph_infos[0].codepoint:
+                found[buffer.glyph_infos[0].codepoint] = text
+        return found
 
     def gid_for(self, char: str) -> int:
         return self.hb_font.get_nominal_glyph(ord(char)) or 0
@@ -226,7 +246,7 @@ def font_chain() -> FontChain:
 
 
 def _build_chain(configured: tuple) -> FontChain:
-    fonts = [Font(BUNDLED_DIR / name) for name in BUNDLED]
+    fonts = [Font(BUNDLED_DIR / name, shared=True) for name in BUNDLED]
     for entry in configured:
         path, _, index = str(entry).partition("#")
         if not Path(path).is_file():

@@ -24,7 +24,7 @@ def render(facts, template: BuiltinTemplate | UploadedTemplate, payload: bytes |
         title = f"{facts.title} — {facts.learner_name}"
         if isinstance(template, UploadedTemplate):
             return uploaded.render(facts, template, chain, issued_on, payload=payload, title=title)
-        canvas, buffer = new_canvas(PAGE_SIZES[template.page_size], shared_fonts=chain.fonts[:1])
+        canvas, buffer = new_canvas(PAGE_SIZES[template.page_size])
         builtin.draw(canvas, facts, template, chain, issued_on)
         canvas.showPage()
         return finish(canvas, buffer, title=title, author=facts.issuer, subject=facts.level,

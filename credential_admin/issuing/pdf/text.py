@@ -12,10 +12,12 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 import uharfbuzz as hb
 from bidi import algorithm as bidi
 
+from .document import NotShared, shared_resource
 from .fonts import Font, FontChain, GlyphMissingError
 
 _RTL_STRONG = {"R", "AL", "RLE", "RLO", "RLI"}
@@ -23,8 +25,7 @@ _FEATURES = {"kern": True, "liga": True}
 _SPACE = re.compile(r"\s+")
 
 
-@dataclass(frozen=True)
-class Glyph:
+class Glyph(NamedTuple):
     """A positioned glyph; lengths in 1/1000 em. `width` is the advance the PDF font declares for it."""
 
     font: Font
@@ -36,9 +37,9 @@ class Glyph:
     text: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Line:
-    """A shaped line in visual order; `width` in 1/1000 em.
+    """A shaped line in visual order; `width` in 1/1000 em. Compared by identity: `shape` caches them.
 
     `spans` are its bidi runs, left to right: (first glyph, end glyph, the run's characters in visual order).
     Text extraction tools read a span's /ActualText as characters laid out left to right and apply their own
@@ -80,17 +81,19 @@ def _shape_run(font: Font, text: str, rtl: bool) -> list[Glyph]:
     buffer.guess_segment_properties()
     buffer.direction = "rtl" if rtl else "ltr"
     hb.shape(font.hb_font, buffer, _FEATURES)
-    scale = 1000 / font.face.upem
-    starts = [*sorted({info.cluster for info in buffer.glyph_infos}), len(text)]
+    scale = font.scale
+    infos, positions = buffer.glyph_infos, buffer.glyph_positions
+    starts = [*sorted({info.cluster for info in infos}), len(text)]
     span = {start: text[start:end] for start, end in itertools.pairwise(starts)}
+    advance = font.advance
     glyphs = []
-    for info, pos in zip(buffer.glyph_infos, buffer.glyph_positions, strict=True):
-        if info.codepoint == 0:
+    for info, pos in zip(infos, positions, strict=True):
+        gid = info.codepoint
+        if gid == 0:
             char = next((c for c in span[info.cluster] if not font.covers(c)), span[info.cluster][0])
             raise GlyphMissingError(f"Font {font.name} has no glyph for {char!r} (U+{ord(char):04X}) in {text!r}")
-        glyphs.append(Glyph(font, info.codepoint, pos.x_advance * scale, pos.x_offset * scale,
-                            pos.y_offset * scale, round(font.advance(info.codepoint) * scale),
-                            span.pop(info.cluster, "")))
+        glyphs.append(Glyph(font, gid, pos.x_advance * scale, pos.x_offset * scale, pos.y_offset * scale,
+                            round(advance(gid) * scale), span.pop(info.cluster, "")))
     return glyphs
 
 
@@ -209,9 +212,33 @@ def _num(value: float) -> str:
 def line_operators(fonts, line: Line, x: float, y: float, size: float) -> str:
     """Operators drawing `line` with its left end at (x, y) on the baseline, each bidi run in an /ActualText span.
 
-    `fonts` is the document's DocFonts, which hands out the font resource and CID of each glyph.
+    `fonts` is the document's DocFonts, which hands out the font resource and CID of each glyph. A line whose
+    glyphs all sit in shared subsets comes out the same in every document, so its operators are cached.
     """
-    parts = [f"BT 1 0 0 1 {_num(x)} {_num(y)} Tm"]
+    cached = _shared_line(line, size)
+    if cached is None:
+        body = _glyph_operators(fonts.resource_for, line, size)
+    else:
+        body, used = cached
+        fonts.shared_used.update(used)
+    return f"BT 1 0 0 1 {_num(x)} {_num(y)} Tm {body}"
+
+
+@lru_cache(maxsize=16384)
+def _shared_line(line: Line, size: float) -> tuple[str, frozenset] | None:
+    try:
+        return _glyph_operators(shared_resource, line, size), frozenset(g.font for g in line.glyphs)
+    except NotShared:
+        return None
+
+
+def _glyph_operators(resolve, line: Line, size: float) -> str:
+    """The operators after the text matrix: per span a marked-content sequence of TJ arrays.
+
+    TJ adjustments are in thousandths of an em, so they move each glyph to its exact HarfBuzz position whatever
+    the advance the PDF font declares for it.
+    """
+    parts = []
     resource, rise, pen, current, pending = None, 0.0, 0.0, 0.0, []
 
     def flush() -> None:
@@ -222,7 +249,7 @@ def line_operators(fonts, line: Line, x: float, y: float, size: float) -> str:
     for start, end, actual in line.spans:
         parts.append(f"/Span <</ActualText <FEFF{actual.encode('utf-16-be').hex().upper()}>>> BDC")
         for glyph in line.glyphs[start:end]:
-            name, cid = fonts.resource_for(glyph.font, glyph.gid, glyph.text)
+            name, cid = resolve(glyph.font, glyph.gid, glyph.text)
             if name != resource or glyph.dy != rise:
                 flush()
                 if name != resource:

@@ -7,7 +7,7 @@ from pypdf import PdfReader, PdfWriter
 from reportlab.lib.utils import ImageReader
 
 from . import qr
-from .document import PAYLOAD_NAME, new_canvas
+from .document import PAYLOAD_NAME, draw_form, new_canvas
 from .fonts import FontChain
 from .layout import DEFAULT_FONT, Element, check_background, fill, parse_layout
 from .spec import UploadedTemplate
@@ -41,35 +41,35 @@ def render(facts, template: UploadedTemplate, chain: FontChain, issued_on: str, 
 
 def _overlay(facts, template: UploadedTemplate, layout: dict[int, list[Element]], sizes, chain: FontChain,
              issued_on: str) -> PdfReader:
-    canvas, buffer = new_canvas(sizes[0], shared_fonts=chain.fonts[:1])
+    canvas, buffer = new_canvas(sizes[0])
     texts = values(facts, issued_on)
     for index, size in enumerate(sizes):
         canvas.setPageSize(size)
-        for element in layout.get(index, []):
-            _draw(canvas, element, template, texts, chain, facts.verify_url)
+        ops = [_draw(canvas, element, template, texts, chain, facts.verify_url) for element in layout.get(index, [])]
+        draw_form(canvas, f"page{index}", "\n".join(ops).encode())
         canvas.showPage()
     canvas.save()
     return PdfReader(io.BytesIO(buffer.getvalue()))
 
 
 def _draw(canvas, element: Element, template: UploadedTemplate, texts: dict[str, str], chain: FontChain,
-          verify_url: str) -> None:
+          verify_url: str) -> str:
     x, y, width, height = element.box
     if element.kind == "qr":
-        canvas._code.append(qr.operators(verify_url, x, y, width))
+        return qr.operators(verify_url, x, y, width)
     elif element.kind == "image":
         source = element.get("image")
         data = template.logo if source == "logo" else source
         canvas.drawImage(ImageReader(io.BytesIO(data)), x, y, width, height, preserveAspectRatio=True,
                          anchor="c", mask="auto")
+        return ""
     else:
         text = fill(element.get("text"), texts).strip()
         if not text:
-            return
+            return ""
         block = fit(text, chain, chain.get(element.get("font", DEFAULT_FONT)), size=element.get("size", 12),
                     width=width, height=height, wrap=element.get("wrap", False), shrink=element.get("shrink", True))
         color = element.get("color", "#000000")
         rgb = " ".join(f"{int(color[i:i + 2], 16) / 255:.3f}" for i in (1, 3, 5))
-        canvas._code.append(f"q {rgb} rg {x:.2f} {y:.2f} {width:.2f} {height:.2f} re W n "
-                            + block_operators(canvas.fonts, block, x, y, width, height, element.get("align", "left"))
-                            + " Q")
+        return (f"q {rgb} rg {x:.2f} {y:.2f} {width:.2f} {height:.2f} re W n "
+                + block_operators(canvas.fonts, block, x, y, width, height, element.get("align", "left")) + " Q")
