@@ -1,5 +1,6 @@
 """URLs of the standalone course pages; the map is in the docstring of `credential_admin.standalone.views`."""
 from django.urls import path, re_path
+from django.views.i18n import JavaScriptCatalog
 
 from . import views
 
@@ -12,6 +13,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("switch-user/", views.switch_user, name="switch_user"),
     path("logout/", views.logout_view, name="logout"),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="jsi18n"),
     path(COURSE, views.course_home, name="course"),
     path(COURSE + "enroll/", views.enroll, name="enroll"),
     path(COURSE + "units/<str:unit_id>/", views.unit_view, name="unit"),

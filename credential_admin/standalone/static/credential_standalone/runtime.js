@@ -11,7 +11,7 @@ var StandaloneRuntime = (function () {
   function topBlocks(root) {
     var found = [];
     Array.prototype.forEach.call(root.children, function (child) {
-      if (child.classList.contains("xblock")) { found.push(child); } else { found = found.concat(topBlocks(child)); }
+      if (child.classList.contains("xblock-v1")) { found.push(child); } else { found = found.concat(topBlocks(child)); }
     });
     return found;
   }
@@ -65,14 +65,17 @@ var StandaloneRuntime = (function () {
         }
       });
     });
-    page.querySelectorAll(".xblock[data-usage]").forEach(function (el) { observer.observe(el); });
+    page.querySelectorAll(".xblock-v1[data-usage]").forEach(function (el) { observer.observe(el); });
   }
 
   function start() {
     var page = document.querySelector("[data-handler-base]");
     if (!page) { return; }
     if (window.jQuery) {
-      window.jQuery(document).ajaxSend(function (event, xhr) { xhr.setRequestHeader("X-CSRFToken", csrfToken()); });
+      // A prefilter, not ajaxSend: blocks' calls with `global: false` (Studio editors) need the token too.
+      window.jQuery.ajaxPrefilter(function (options, original, xhr) {
+        if (!options.crossDomain) { xhr.setRequestHeader("X-CSRFToken", csrfToken()); }
+      });
     }
     var runtime = runtimeFor(page.getAttribute("data-handler-base"));
     topBlocks(page).forEach(function (element) { initBlock(element, runtime); });
