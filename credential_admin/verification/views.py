@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -78,7 +79,7 @@ def page(request: HttpRequest, verification_id: str) -> HttpResponse:
     if credential is None:
         return not_found(request)
     facts = records.facts_of(credential)
-    context: dict[str, Any] = {"facts": facts, "max_upload_mb": max_upload_bytes() // (1024 * 1024)}
+    context: dict[str, Any] = {"facts": facts, "max_upload": filesizeformat(max_upload_bytes())}
     status = 200
     if request.method == "POST":
         context["check"], status = _check_upload(request, credential)
@@ -92,8 +93,8 @@ def _check_upload(request: HttpRequest, credential) -> tuple[pdfcheck.PdfCheck, 
         return pdfcheck.PdfCheck(pdfcheck.INVALID, [_("Too many checks from your address. Please wait a minute and "
                                                       "try again.")]), 429
     limit = max_upload_bytes()
-    too_big = pdfcheck.PdfCheck(pdfcheck.INVALID, [_("The file is larger than %(mb)s MB: it cannot be a certificate "
-                                                     "from this site.") % {"mb": limit // (1024 * 1024)}])
+    too_big = pdfcheck.PdfCheck(pdfcheck.INVALID, [_("The file is larger than %(size)s: it cannot be a certificate "
+                                                     "from this site.") % {"size": filesizeformat(limit)}])
     try:
         declared = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:

@@ -1,0 +1,176 @@
+"""Check a PDF on the verification page: the genuine file matches; an edited one is reported with what changed."""
+import hashlib
+import io
+import json
+import re
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import DictionaryObject, NameObject
+
+from credential_admin.issuing import signing
+from credential_admin.issuing.pipeline import render
+from credential_admin.models import Credential
+from tests.sqlite.test_verify_pages import NAME, config, learner, make_credential  # noqa: F401 - fixtures
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture
+def issued(learner, config):  # noqa: F811
+    """A credential with its real certificate PDF (built-in template, signed envelope embedded)."""
+    credential = make_credential(learner, config)
+    payload = json.loads(credential.payload)
+    envelope = signing.envelope(credential.payload.encode(), credential.signature, credential.key_id,
+                                payload["verify_url"])
+    pdf = render(credential, payload, envelope)
+    Credential.objects.filter(pk=credential.pk).update(pdf_sha256=hashlib.sha256(pdf).hexdigest())
+    credential.refresh_from_db()
+    return credential, pdf
+
+
+def upload(client, credential, data: bytes, name="certificate.pdf"):
+    return client.post(f"/credentials/verify/{credential.verification_id}/",
+                       {"pdf": SimpleUploadedFile(name, data, content_type="application/pdf")})
+
+
+def findings(response) -> list[str]:
+    html = response.content.decode()
+    block = re.search(r'<div class="result (\w+)".*?<strong>(.*?)</strong>\s*<ul>(.*?)</ul>', html, re.S)
+    assert block, "no check result on the page"
+    return [block.group(1)] + [re.sub(r"\s+", " ", item).strip() for item in re.findall(r"<li>(.*?)</li>",
+                                                                                         block.group(3), re.S)]
+
+
+def edit_printed_text(pdf: bytes, old: str, new: str) -> bytes:
+    """What a PDF editor does: replace the text run showing `old` with `new` in Helvetica, then save the file."""
+    reader = PdfReader(io.BytesIO(pdf))
+    writer = PdfWriter(clone_from=reader)
+    marker = ("<FEFF" + old.encode("utf-16-be").hex().upper() + ">").encode()
+    for xobject in writer.pages[0]["/Resources"]["/XObject"].values():
+        form = xobject.get_object()
+        data = form.get_data()
+        if marker not in data:
+            continue
+        pattern = rb"BT (1 0 0 1 [\d.]+ [\d.]+ Tm) /Span <</ActualText " + re.escape(marker) + rb">> BDC .*? EMC ET"
+        data, count = re.subn(pattern, lambda m: m.group(1).join([b"BT ", b" /HelvEdit 34 Tf (" + new.encode(
+            "latin-1") + b") Tj ET"]), data, flags=re.S)
+        assert count == 1
+        fonts = form["/Resources"]["/Font"]
+        fonts[NameObject("/HelvEdit")] = DictionaryObject({NameObject("/Type"): NameObject("/Font"),
+                                                           NameObject("/Subtype"): NameObject("/Type1"),
+                                                           NameObject("/BaseFont"): NameObject("/Helvetica")})
+        form.set_data(data)
+        out = io.BytesIO()
+        writer.write(out)
+        return out.getvalue()
+    raise AssertionError(f"{old!r} is not printed in this PDF")
+
+
+def test_genuine_pdf_matches(client, issued):
+    credential, pdf = issued
+    response = upload(client, credential, pdf)
+    assert response.status_code == 200
+    assert findings(response) == ["match", "This file is exactly the certificate that was issued: not a byte "
+                                           "was changed."]
+
+
+def test_edited_name_is_reported(client, issued):
+    credential, pdf = issued
+    forged = edit_printed_text(pdf, NAME, "Mallory Forger")
+    assert "Mallory Forger" in PdfReader(io.BytesIO(forged)).pages[0].extract_text()
+    response = upload(client, credential, forged)
+    assert response.status_code == 200
+    assert findings(response) == [
+        "altered",
+        "This file is not byte for byte the certificate that was issued.",
+        "The name printed on the file does not match the record: it was changed.",
+    ]
+    assert "Altered: this file differs" in response.content.decode()
+
+
+def test_edited_title_is_reported(client, issued):
+    credential, pdf = issued
+    response = upload(client, credential, edit_printed_text(pdf, "Intro to Botany", "Advanced Botany"))
+    assert findings(response)[2:] == ["The title printed on the file does not match the record: it was changed."]
+
+
+def test_resaved_but_unchanged(client, issued):
+    credential, pdf = issued
+    out = io.BytesIO()
+    PdfWriter(clone_from=PdfReader(io.BytesIO(pdf))).write(out)
+    result = findings(upload(client, credential, out.getvalue()))
+    assert result[0] == "altered" and len(result) == 3
+    assert result[2].startswith("Its signed data and the facts we could read on it match the record")
+
+
+def test_tampered_embedded_payload(client, issued):
+    """A forger re-renders the certificate with another name and the original signature."""
+    credential, _pdf = issued
+    forged = {**json.loads(credential.payload), "name": "Mallory Forger"}
+    envelope = signing.envelope(signing.canonical(forged), credential.signature, credential.key_id,
+                                forged["verify_url"])
+    result = findings(upload(client, credential, render(credential, forged, envelope)))
+    assert result == [
+        "altered",
+        "This file is not byte for byte the certificate that was issued.",
+        "The signed data inside the file was tampered with: its signature does not verify.",
+        "The name printed on the file does not match the record: it was changed.",
+    ]
+
+
+def test_pdf_of_another_credential(client, issued, learner, config):  # noqa: F811
+    credential, _pdf = issued
+    other = make_credential(learner, config.__class__.objects.create(course_key="course-v1:DemoX+B2+2026",
+                                                                     usage_key="b2", level="completion",
+                                                                     criteria={}))
+    payload = json.loads(other.payload)
+    other_pdf = render(other, payload, signing.envelope(other.payload.encode(), other.signature, other.key_id,
+                                                        payload["verify_url"]))
+    result = findings(upload(client, credential, other_pdf))
+    assert "The signed data inside the file belongs to a different credential." in result
+    assert "The verification code printed on the file does not match the record." in result
+
+
+@pytest.mark.parametrize(("data", "status", "message"), [
+    (b"", 400, "The file is empty."),
+    (b"Dear employer, this is a text file.", 400, "This file is not a PDF."),
+    (b"\x89PNG\r\n\x1a\n" + bytes(500), 400, "This file is not a PDF."),
+    (b"%PDF-1.7\n" + bytes(range(256)) * 40, 200, "It carries no signed data from this site"),
+])
+def test_bad_uploads_get_clear_messages(client, issued, data, status, message):
+    credential, _pdf = issued
+    response = upload(client, credential, data)
+    assert response.status_code == status
+    assert any(item.startswith(message) for item in findings(response)[1:])
+
+
+def test_missing_file(client, issued):
+    credential, _pdf = issued
+    response = client.post(f"/credentials/verify/{credential.verification_id}/", {})
+    assert response.status_code == 400 and "Choose a PDF file to check." in response.content.decode()
+
+
+@override_settings(CREDENTIAL_XBLOCK_VERIFY_MAX_UPLOAD_BYTES=100_000)
+def test_huge_upload_refused(client, issued):
+    credential, pdf = issued
+    response = upload(client, credential, pdf + b"%" + b"x" * 300_000)
+    assert response.status_code == 413
+    assert "The file is larger than 97.7\xa0KB: it cannot be a certificate from this site." in \
+        response.content.decode()
+
+
+@override_settings(CREDENTIAL_XBLOCK_VERIFY_PDF_CHECKS_PER_MINUTE=3)
+def test_rate_limited(client, issued):
+    credential, pdf = issued
+    assert [upload(client, credential, pdf).status_code for _ in range(4)] == [200, 200, 200, 429]
+    assert "Too many checks" in upload(client, credential, pdf).content.decode()
