@@ -8,8 +8,9 @@ from __future__ import annotations
 import io
 import threading
 from dataclasses import dataclass
+from types import SimpleNamespace
 
-from reportlab.pdfbase import pdfdoc
+from reportlab.pdfbase import pdfdoc, pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
 from .fonts import COMMON_CHARS, COMMON_LIGATURES, Font, build_subset, compress, subset_tag, to_unicode_cmap
@@ -184,27 +185,27 @@ def draw_form(canvas: Canvas, name: str, content: bytes, compressed: bool = Fals
     canvas.doForm(name)
 
 
+class _NoInitialFont:
+    """Stands in for ReportLab's initial font (Helvetica, never embedded): a "dynamic" font is not preset on pages.
+
+    All text here is drawn with the embedded fonts of DocFonts, so pages should list no other font.
+    """
+
+    fontName = "credential-xblock-no-initial-font"
+    _dynamicFont = 1
+    _multiByte = 0
+    face = SimpleNamespace(name=b"credential-xblock-no-initial-font")
+
+
+pdfmetrics.registerFont(_NoInitialFont())
+
+
 def new_canvas(pagesize: tuple[float, float]) -> tuple[Canvas, io.BytesIO]:
     """A canvas writing to memory, with a DocFonts attached as `canvas.fonts`."""
     buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=pagesize, pageCompression=1)
-    _drop_initial_font(canvas)
+    canvas = Canvas(buffer, pagesize=pagesize, pageCompression=1, initialFontName=_NoInitialFont.fontName)
     canvas.fonts = DocFonts(canvas._doc)
     return canvas, buffer
-
-
-class _Null(pdfdoc.PDFObject):
-    def format(self, document) -> bytes:
-        return b"null"
-
-
-def _drop_initial_font(canvas: Canvas) -> None:
-    """Take ReportLab's default Helvetica off the page resources: all text here uses embedded fonts."""
-    doc = canvas._doc
-    internal = doc.fontMapping.pop(canvas._fontname)
-    doc.idToObject["BasicFonts"].dict.pop(internal[1:])
-    doc.idToObject[internal[1:]] = _Null()  # its object number is taken; leave an empty object there
-    canvas._preamble = canvas._preamble.replace(f"BT {internal} 12 Tf 14.4 TL ET", "")
 
 
 def finish(canvas: Canvas, buffer: io.BytesIO, *, title: str, author: str, subject: str = "", language: str = "",

@@ -1,0 +1,306 @@
+"""Certificate PDFs from the built-in and uploaded templates, checked with poppler, pypdf and a real QR decoder."""
+from __future__ import annotations
+
+import datetime
+import io
+import re
+import subprocess
+import tempfile
+
+import pytest
+import qrcode
+import zxingcpp
+from PIL import Image
+from pypdf import PdfReader, PdfWriter
+from reportlab.pdfgen.canvas import Canvas
+
+from credential_admin.issuing.pdf import (
+    BuiltinTemplate,
+    CertificateFacts,
+    GlyphMissingError,
+    Signatory,
+    TemplateError,
+    UploadedTemplate,
+    qr,
+    read_embedded_payload,
+    render_certificate,
+)
+
+URL = "http://127.0.0.1:8000/credentials/verify/q8Zk3T1xW0aPq7LmN4vB2cYd/"
+BIDI_MARKS = re.compile("[\u202a-\u202e\u200e\u200f]")  # poppler wraps right-to-left text in embedding marks
+
+NAMES = {
+    "latin diacritics": "Zoë Ångström-Fabergé",
+    "polish": "Grzegorz Brzęczyszczykiewicz Łódź",
+    "vietnamese": "Nguyễn Thị Minh Khai",
+    "cyrillic": "Пётр Ильич Чайковский",
+    "greek": "Αλέξανδρος Παπαδόπουλος",
+    "arabic": "محمد بن عبد الله",
+    "hebrew": "דוד בן גוריון",
+    "chinese": "王小明",
+    "japanese": "山田 太郎 さくら",
+    "hindi": "अमिताभ बच्चन",
+}
+
+
+def facts(name: str = "Ada Lovelace", **changes) -> CertificateFacts:
+    values = dict(learner_name=name, title="Introduction to Data Science", level="Achievement",
+                  issued_on=datetime.date(2026, 11, 26), verify_url=URL, short_code="K7QX-29MD",
+                  rules_met=("Overall grade 86% (required 80%)",), issuer="Demo Issuer", organization="Demo University",
+                  language="en")
+    values.update(changes)
+    return CertificateFacts(**values)
+
+
+def pdftotext(pdf: bytes, *args: str) -> str:
+    return subprocess.run(["pdftotext", *args, "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+
+
+def lines(pdf: bytes) -> list[str]:
+    return [BIDI_MARKS.sub("", line).strip() for line in pdftotext(pdf).splitlines()]
+
+
+def content_streams(pdf: bytes) -> list[bytes]:
+    """Every page and form XObject content stream, decoded."""
+    reader = PdfReader(io.BytesIO(pdf))
+    streams = []
+    for page in reader.pages:
+        streams.append(page.get_contents().get_data())
+        for xobject in (page["/Resources"].get("/XObject") or {}).values():
+            streams.append(xobject.get_object().get_data())
+    return streams
+
+
+@pytest.mark.parametrize("name", NAMES.values(), ids=NAMES.keys())
+def test_extracted_text_is_the_name_in_logical_order(name):
+    pdf = render_certificate(facts(name), BuiltinTemplate())
+    assert name in lines(pdf)
+
+
+@pytest.mark.parametrize("name", NAMES.values(), ids=NAMES.keys())
+def test_every_font_is_an_embedded_subset_and_no_glyph_is_notdef(name):
+    pdf = render_certificate(facts(name), BuiltinTemplate())
+    fonts = _pdffonts(pdf)
+    assert fonts, "no fonts listed"
+    for font in fonts:
+        assert font["type"] == "CID TrueType" and font["emb"] == "yes" and font["sub"] == "yes", font
+        assert re.match(r"^[A-Z]{6}\+", font["name"]), font
+    hex_strings = b" ".join(re.findall(rb"<([0-9A-F]+)>", b"\n".join(content_streams(pdf))))
+    assert b"0000" not in [hex_strings[i:i + 4] for i in range(0, len(hex_strings), 5)]
+
+
+def _pdffonts(pdf: bytes) -> list[dict[str, str]]:
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
+        handle.write(pdf)
+        handle.flush()
+        out = subprocess.run(["pdffonts", handle.name], capture_output=True, check=True, text=True).stdout
+    rows = out.splitlines()[2:]
+    return [dict(zip(("name", "type", "emb", "sub"), (r[:36].strip(), r[37:54].strip(), r[72:75].strip(),
+                                                       r[76:79].strip()), strict=True)) for r in rows]
+
+
+def glyphs_left_to_right(pdf: bytes, actual_text: str) -> list[str]:
+    """What each glyph of the /ActualText span `actual_text` stands for (per its font's ToUnicode), in drawing order."""
+    reader = PdfReader(io.BytesIO(pdf))
+    fonts = reader.pages[0]["/Resources"]["/Font"]
+    to_unicode = {}
+    for name, font in fonts.items():
+        cmap = font.get_object()["/ToUnicode"].get_object().get_data().decode()
+        to_unicode[name[1:]] = {int(cid, 16): bytes.fromhex(text).decode("utf-16-be")
+                                for cid, text in re.findall(r"<([0-9A-F]{4})> <([0-9A-F]+)>", cmap)}
+    marker = f"/ActualText <FEFF{actual_text.encode('utf-16-be').hex().upper()}>".encode()
+    stream = next(s for s in content_streams(pdf) if marker in s)
+    span = stream.split(marker, 1)[1].split(b"EMC", 1)[0].decode()
+    texts, font = [], None
+    for token in re.findall(r"/(\w+) [\d.]+ Tf|<([0-9A-F]+)>", span):
+        if token[0]:
+            font = token[0]
+        else:
+            texts += [to_unicode[font][int(token[1][i:i + 4], 16)] for i in range(0, len(token[1]), 4)]
+    return texts
+
+
+@pytest.mark.parametrize("name", [NAMES["arabic"], NAMES["hebrew"]])
+def test_right_to_left_names_are_drawn_right_to_left(name):
+    """Read right to left, the glyphs on the page spell the name: words and letters in the right order."""
+    pdf = render_certificate(facts(name), BuiltinTemplate())
+    visual = name[::-1]  # a right-to-left run is marked with its characters in visual order
+    assert "".join(reversed(glyphs_left_to_right(pdf, visual))) == name
+
+
+def test_a_character_no_font_covers_is_an_error_naming_it():
+    with pytest.raises(GlyphMissingError, match=r"U\+13000 EGYPTIAN HIEROGLYPH A001"):
+        render_certificate(facts("Ada \U00013000"), BuiltinTemplate())
+
+
+@pytest.mark.parametrize("name", ["", "   ", "Ada\x07Lovelace"])
+def test_empty_or_control_character_names_are_refused(name):
+    with pytest.raises(ValueError, match=r"empty|control character"):
+        render_certificate(facts(name), BuiltinTemplate())
+
+
+def decode_qr(pdf: bytes, page: int = 1) -> list[str]:
+    with tempfile.TemporaryDirectory() as folder:
+        subprocess.run(["pdftoppm", "-png", "-r", "150", "-f", str(page), "-l", str(page), "-singlefile", "-",
+                        f"{folder}/page"], input=pdf, check=True)
+        image = Image.open(f"{folder}/page.png")
+        return [barcode.text for barcode in zxingcpp.read_barcodes(image)]
+
+
+def test_qr_code_decodes_to_the_verification_url():
+    assert decode_qr(render_certificate(facts(), BuiltinTemplate())) == [URL]
+
+
+@pytest.mark.parametrize("text", ["x", "a" * 14, "a" * 15, URL, "é" * 100, "Z" * 1000])
+def test_qr_matrix_is_the_standard_one_for_the_fixed_mask(text):
+    """The fast encoder matches the `qrcode` package's matrix for the same mask, level and version."""
+    reference = qrcode.QRCode(error_correction=qr.LEVEL, mask_pattern=qr.MASK, border=0)
+    reference.add_data(qrcode.util.QRData(text.encode(), mode=qrcode.util.MODE_8BIT_BYTE))
+    reference.make(fit=True)
+    assert qr.modules(text) == reference.modules
+
+
+def test_payload_and_metadata_are_embedded():
+    pdf = render_certificate(facts(), BuiltinTemplate(), payload=b'{"signed": true}')
+    assert read_embedded_payload(pdf) == b'{"signed": true}'
+    info = PdfReader(io.BytesIO(pdf)).metadata
+    assert info.title == "Introduction to Data Science — Ada Lovelace"
+    assert info.author == "Demo Issuer"
+
+
+def test_no_payload_or_not_a_pdf_reads_as_none():
+    assert read_embedded_payload(render_certificate(facts(), BuiltinTemplate())) is None
+    assert read_embedded_payload(b"not a pdf") is None
+
+
+@pytest.mark.parametrize(("size", "points"), [("A4", (841.89, 595.28)), ("LETTER", (792.0, 612.0))])
+def test_built_in_page_sizes_are_landscape(size, points):
+    page = PdfReader(io.BytesIO(render_certificate(facts(), BuiltinTemplate(page_size=size)))).pages[0]
+    assert (round(float(page.mediabox.width), 2), round(float(page.mediabox.height), 2)) == points
+
+
+def test_built_in_prints_every_fact_and_the_signatories():
+    pdf = render_certificate(facts(), BuiltinTemplate(signatories=(Signatory("Grace Hopper", "Dean"),)))
+    text = lines(pdf)
+    for expected in ("Demo University", "Certificate", "ACHIEVEMENT", "Ada Lovelace", "Introduction to Data Science",
+                     "Overall grade 86% (required 80%)", "Issued on Nov. 26, 2026", "Verification code: K7QX-29MD",
+                     URL, "Grace Hopper", "Dean"):
+        assert expected in " ".join(text), expected
+
+
+@pytest.mark.parametrize(("language", "date"), [("fr", "26 novembre 2026"), ("de", "26. November 2026"),
+                                                ("pl", "26 listopada 2026")])
+def test_date_is_written_in_the_certificate_language(language, date):
+    assert date in pdftotext(render_certificate(facts(language=language), BuiltinTemplate()))
+
+
+def word_boxes(pdf: bytes, page: int = 1) -> list[tuple[float, float, float, float, str]]:
+    out = pdftotext(pdf, "-bbox", "-f", str(page), "-l", str(page))
+    return [(float(a), float(b), float(c), float(d), w) for a, b, c, d, w in re.findall(
+        r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]+)<', out)]
+
+
+def test_a_300_character_name_shrinks_into_its_box():
+    name = " ".join(["Maximiliana"] * 25)[:299] + "x"
+    assert len(name) == 300
+    pdf = render_certificate(facts(name), BuiltinTemplate())
+    assert name in lines(pdf)
+    width = 841.89
+    box_left, box_right = width * 0.19, width * 0.81  # the name box: 62% of the page width, centred
+    [(x_min, _, x_max, _, _)] = [b for b in word_boxes(pdf) if b[4] == name]  # one /ActualText span
+    assert box_left - 0.5 <= x_min and x_max <= box_right + 0.5
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Uploaded templates
+
+
+def background(pages: int = 3, size=(842, 595)) -> bytes:
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=size)
+    for n in range(1, pages + 1):
+        canvas.setFont("Helvetica", 14)
+        canvas.drawString(40, 40, f"Background page {n}")
+        canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
+
+
+LAYOUT = {"pages": {
+    "1": [{"type": "text", "text": "{learner_name}", "x": 121, "y": 300, "width": 600, "height": 60, "size": 30,
+           "align": "center", "color": "#1f3a5f", "shrink": True},
+          {"type": "text", "text": "has completed {title} on {issued_on}", "x": 121, "y": 240, "width": 600,
+           "height": 40, "size": 14, "align": "center", "wrap": True}],
+    "3": [{"type": "qr", "x": 700, "y": 40, "size": 110},
+          {"type": "text", "text": "Code {short_code}", "x": 40, "y": 100, "width": 300, "height": 20, "size": 12}],
+}}
+
+
+def test_a_three_page_template_keeps_its_pages_with_elements_on_pages_one_and_three():
+    pdf = render_certificate(facts("Łucja Wiśniewska"), UploadedTemplate(background(3), LAYOUT), payload=b"{}")
+    reader = PdfReader(io.BytesIO(pdf))
+    assert len(reader.pages) == 3
+    pages = [pdftotext(pdf, "-f", str(n), "-l", str(n)) for n in (1, 2, 3)]
+    assert "Background page 1" in pages[0] and "Łucja Wiśniewska" in pages[0]
+    assert "has completed Introduction to Data Science on Nov. 26, 2026" in pages[0]
+    assert pages[1].split() == ["Background", "page", "2"]
+    assert "Background page 3" in pages[2] and "Code K7QX-29MD" in pages[2]
+    assert decode_qr(pdf, page=3) == [URL]
+    assert read_embedded_payload(pdf) == b"{}"
+    assert reader.metadata.author == "Demo Issuer"
+
+
+def test_uploaded_text_wraps_and_shrinks_inside_its_box():
+    name = ("Wolfeschlegelsteinhausenbergerdorff " * 9)[:299] + "z"
+    layout = {"pages": {"1": [{"type": "text", "text": "{learner_name}", "x": 100, "y": 200, "width": 400,
+                                "height": 80, "size": 40, "wrap": True, "shrink": True}]}}
+    pdf = render_certificate(facts(name), UploadedTemplate(background(1), layout))
+    words = [b for b in word_boxes(pdf) if b[4] != "Background" and b[4] not in ("page", "1")]
+    assert " ".join(w[4] for w in words) == name
+    page_height = 595
+    for x_min, y_min, x_max, y_max, _ in words:  # pdftotext's y grows downwards
+        assert x_min >= 100 - 0.5 and x_max <= 500 + 0.5
+        assert page_height - 280 - 0.5 <= y_min and y_max <= page_height - 200 + 0.5
+
+
+@pytest.mark.parametrize(("layout", "message"), [
+    ({"pages": {"1": [{"type": "text", "text": "x", "x": 0, "y": 0, "width": 10, "height": 10, "colour": "#000"}]}},
+     "unknown key(s) colour"),
+    ({"pages": {"1": [{"type": "qr", "x": 800, "y": 10, "size": 100}]}}, "goes off the page"),
+    ({"pages": {"4": []}}, "Page '4' does not exist: the background has 3 page(s)"),
+    ({"pages": {"1": [{"type": "text", "text": "{password}", "x": 0, "y": 0, "width": 10, "height": 10}]}},
+     "unknown placeholder {password}"),
+    ({"pages": {"1": [{"type": "text", "text": "x", "x": 0, "y": 0, "width": 10, "height": 10,
+                       "font": "ComicSans"}]}}, "font 'ComicSans' is not installed"),
+    ({"pages": {"1": [{"type": "image", "image": "logo", "x": 0, "y": 0, "width": 10, "height": 10}]}},
+     "has no logo file"),
+    ({"margins": 3}, "Unknown layout key(s): margins"),
+])
+def test_bad_layouts_are_refused_with_a_specific_message(layout, message):
+    with pytest.raises(TemplateError, match=re.escape(message)):
+        render_certificate(facts(), UploadedTemplate(background(3), layout))
+
+
+def encrypted() -> bytes:
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(background(1))))
+    writer.encrypt("secret")
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def no_pages() -> bytes:
+    buffer = io.BytesIO()
+    PdfWriter().write(buffer)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(("data", "message"), [
+    (b"GIF89a not a pdf", "not a PDF"),
+    (encrypted(), "encrypted"),
+    (no_pages(), "has no pages"),
+    (b"%PDF-1.4\n garbage", "cannot be read"),
+])
+def test_bad_backgrounds_are_refused_with_a_specific_message(data, message):
+    with pytest.raises(TemplateError, match=message):
+        render_certificate(facts(), UploadedTemplate(data, {"pages": {}}))
