@@ -1,2 +1,3 @@
 """Django admin for the companion app, one module per concern."""
 from . import credentials  # noqa: F401
+from . import templates  # noqa: F401
