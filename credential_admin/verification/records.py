@@ -9,9 +9,12 @@ import json
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import connections, router
 from django.utils.translation import gettext_lazy as _
 
 from credential_admin import conf
@@ -23,10 +26,8 @@ PUBLIC_STATUSES = (Credential.Status.ISSUED, Credential.Status.SUPERSEDED, Crede
 VERIFICATION_ID = re.compile(r"[A-Za-z0-9_-]{16,64}")
 SHORT_CODE = re.compile(r"[0-9A-Z]{8,16}")
 # Only these columns are read for public pages: nothing else about the learner ever reaches a template.
-PUBLIC_FIELDS = ("verification_id", "short_code", "status", "snapshot", "issued_on", "reissued_at",
-                 "revoked_at", "revocation_reason", "payload", "signature", "key_id", "pdf_sha256",
-                 "config__level", "config__course_key", "superseded_by__verification_id", "superseded_by__status",
-                 "user__username", "user__email")  # the last two only to make sure neither is ever displayed
+ROW_FIELDS = ("id", "verification_id", "short_code", "status", "snapshot", "issued_on", "reissued_at", "revoked_at",
+              "revocation_reason", "payload", "signature", "key_id", "pdf_sha256", "config", "user")
 
 
 def base_url() -> str:
@@ -38,7 +39,7 @@ def find(verification_id: str) -> Credential | None:
     """The public credential with this verification id, or None (also for anything malformed)."""
     if not isinstance(verification_id, str) or not VERIFICATION_ID.fullmatch(verification_id):
         return None
-    return _public().filter(verification_id=verification_id).first()
+    return _lookup("verification_id", verification_id)
 
 
 def find_by_code(typed: str) -> Credential | None:
@@ -46,12 +47,41 @@ def find_by_code(typed: str) -> Credential | None:
     code = normalize_code(typed or "")[:64]
     if not SHORT_CODE.fullmatch(code):
         return None
-    return _public().filter(short_code=code).first()
+    return _lookup("short_code", code)
 
 
-def _public():
-    return (Credential.objects.filter(status__in=PUBLIC_STATUSES)
-            .select_related("config", "superseded_by", "user").only(*PUBLIC_FIELDS))
+def _lookup(column: str, value: str) -> Credential | None:
+    """One query, prepared once per database: the row plus the few related values a public page needs
+    (config level and course, the superseding credential's id and status, and the learner's username and email,
+    read only so that neither is ever displayed), as attributes of the Credential. This is the hot path of the
+    verification page: building the ORM query with its joins each time cost more than running it."""
+    alias = router.db_for_read(Credential)
+    rows = Credential.objects.db_manager(alias).raw(_lookup_sql(alias, column), [value, *map(str, PUBLIC_STATUSES)])
+    return next(iter(rows), None)
+
+
+@lru_cache(maxsize=8)
+def _lookup_sql(alias: str, column: str) -> str:
+    quote = connections[alias].ops.quote_name
+    credential, config, user = Credential._meta, CredentialConfig._meta, get_user_model()._meta
+
+    def col(meta, name: str, table: str) -> str:
+        return f"{table}.{quote(meta.get_field(name).column)}"
+
+    selected = [col(credential, name, "c") for name in ROW_FIELDS] + [
+        f"{col(config, 'level', 'g')} AS config_level", f"{col(config, 'course_key', 'g')} AS config_course_key",
+        f"{col(credential, 'verification_id', 's')} AS next_verification_id",
+        f"{col(credential, 'status', 's')} AS next_status",
+        f"{col(user, get_user_model().USERNAME_FIELD, 'u')} AS private_username",
+        f"{col(user, get_user_model().get_email_field_name(), 'u')} AS private_email",
+    ]
+    # Identifiers come from model metadata (quoted), every value is a parameter.
+    return (f"SELECT {', '.join(selected)} FROM {quote(credential.db_table)} c "  # noqa: S608
+            f"INNER JOIN {quote(config.db_table)} g ON g.{quote(config.pk.column)} = {col(credential, 'config', 'c')} "
+            f"INNER JOIN {quote(user.db_table)} u ON u.{quote(user.pk.column)} = {col(credential, 'user', 'c')} "
+            f"LEFT JOIN {quote(credential.db_table)} s "
+            f"ON s.{quote(credential.pk.column)} = {col(credential, 'superseded_by', 'c')} "
+            f"WHERE {col(credential, column, 'c')} = %s AND {col(credential, 'status', 'c')} IN (%s, %s, %s)")
 
 
 @dataclass(frozen=True)
@@ -94,9 +124,8 @@ def signed_payload(credential: Credential) -> dict[str, Any] | None:
 def facts_of(credential: Credential) -> PublicFacts:
     """The public facts of a credential: the signed payload when it verifies, else the recorded snapshot."""
     payload = signed_payload(credential)
-    facts = payload if payload is not None else {**credential.snapshot, "course": credential.config.course_key}
-    level = str(facts.get("level") or credential.config.level)
-    superseded = credential.superseded_by
+    facts = payload if payload is not None else {**credential.snapshot, "course": credential.config_course_key}
+    level = str(facts.get("level") or credential.config_level)
     return PublicFacts(
         verification_id=credential.verification_id,
         code=credential.formatted_code,
@@ -113,8 +142,7 @@ def facts_of(credential: Credential) -> PublicFacts:
         course_key=str(facts.get("course") or ""),
         signature_valid=payload is not None,
         key_id=credential.key_id,
-        superseded_by=superseded.verification_id if superseded is not None and superseded.status in PUBLIC_STATUSES
-        else None,
+        superseded_by=credential.next_verification_id if credential.next_status in PUBLIC_STATUSES else None,
         revoked_at=credential.revoked_at if credential.status == Credential.Status.REVOKED else None,
         revocation_reason=(credential.revocation_reason or None)
         if credential.status == Credential.Status.REVOKED and conf.feature("SHOW_REVOCATION_REASON") else None,
@@ -126,7 +154,7 @@ def displayed_name(credential: Credential, printed: str) -> str | None:
     """The printed name when public name display is on, never a username or an email address; else None."""
     if not conf.feature("PUBLIC_NAME_DISPLAY") or not printed.strip():
         return None
-    private = {value.strip().casefold() for value in (credential.user.username, credential.user.email) if value}
+    private = {value.strip().casefold() for value in (credential.private_username, credential.private_email) if value}
     if printed.strip().casefold() in private or "@" in printed:
         return None
     return printed
