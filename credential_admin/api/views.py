@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.http import HttpRequest, JsonResponse
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from credential_admin import conf
@@ -60,15 +61,15 @@ def serialize(credential: Credential) -> dict[str, Any]:
 def credentials(request: HttpRequest) -> JsonResponse:
     """``{"username": …, "results": [...]}``, newest first."""
     if not request.user.is_authenticated:
-        return _error("Authentication required.", 401)
+        return _error(_("Authentication required."), 401)
     username = request.GET.get("username", "").strip()
     user = request.user
     if username and username != request.user.get_username():
         if not (request.user.is_staff or request.user.is_superuser):
-            return _error("Only staff may see another learner's credentials.", 403)
+            return _error(_("Only staff may see another learner's credentials."), 403)
         user = get_user_model().objects.filter(**{get_user_model().USERNAME_FIELD: username[:150]}).first()
         if user is None:
-            return _error("No such learner.", 404)
+            return _error(_("No such learner."), 404)
     rows = Credential.objects.filter(user=user).select_related("config").order_by("-created")
     return JsonResponse({"username": user.get_username(), "results": [serialize(row) for row in rows]},
                         json_dumps_params={"ensure_ascii": False})
