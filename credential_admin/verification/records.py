@@ -15,7 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connections, router
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import get_language
 
 from credential_admin import conf
 from credential_admin.issuing import signing
@@ -136,7 +136,7 @@ def facts_of(credential: Credential) -> PublicFacts:
         level_label=level_label(level),
         issued_on=credential.issued_on,
         reissued_at=credential.reissued_at,
-        rules=rule_lines(facts.get("rules_met") or [], credential.snapshot.get("language", "")),
+        rules=rule_lines(facts.get("rules_met") or [], get_language()),  # in the reader's language
         rules_met=list(facts.get("rules_met") or []),
         issuer=str(facts.get("issuer") or conf.get("ISSUER_NAME") or ""),
         course_key=str(facts.get("course") or ""),
@@ -163,6 +163,3 @@ def displayed_name(credential: Credential, printed: str) -> str | None:
 def level_label(level: str) -> str:
     """The translated label of a level ("Completion", "Achievement"), or the raw value for an unknown one."""
     return str(CredentialConfig.Level(level).label) if level in CredentialConfig.Level.values else level
-
-
-NAME_HIDDEN = _("Hidden by the issuer's privacy settings")
