@@ -36,7 +36,7 @@ PENDING = "pending"
 REVOKED = "revoked"
 
 HEADLINES = {
-    CONFIG_ERROR: N_("This credential is not set up yet. The course team has been told what to fix."),
+    CONFIG_ERROR: N_("This credential is not set up yet: the course team still has to finish its settings."),
     SIGNED_OUT: N_("Sign in and enroll to see your progress toward this credential."),
     NOT_ENROLLED: N_("You cannot receive this credential yet."),
     NOT_AVAILABLE: N_("You cannot claim this credential yet."),
@@ -118,7 +118,10 @@ def _rule_item(rule: RuleResult, translator: Any) -> dict:
         left = ngettext("{count} more unit", "{count} more units", rule.remaining).format(count=rule.remaining)
         if not rule.total_units:
             left = gettext("This course has no units to count yet.")
+        note = gettext("Only units with required content count: optional content, and units holding nothing "
+                       "else, are left out.")
     else:
+        note = ""
         topic = gettext("your overall grade") if rule.kind == GRADE else rule.assignment_type
         label = (gettext("Reach an overall grade of at least {required}%") if rule.kind == GRADE
                  else gettext("Score at least {required}% on {type}")).format(required=required, type=topic)
@@ -136,6 +139,7 @@ def _rule_item(rule: RuleResult, translator: Any) -> dict:
         "met": rule.met,
         "remaining": rule.remaining,
         "left": gettext("Done") if rule.met else left,
+        "note": note,
         "bar": max(0, min(100, rule.current)),
         "marker": threshold_text(min(rule.required, Decimal(100))),
         "aria_text": gettext("{current}% of the {required}% required").format(current=rule.current, required=required),

@@ -9,10 +9,18 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime, time
+from decimal import Decimal
 from typing import Any
 
 from credential_xblock.fields import LEVELS
-from credential_xblock.rules import N_, CriteriaError, Message, check_assignment_types, parse_criteria
+from credential_xblock.rules import (
+    N_,
+    Criteria,
+    CriteriaError,
+    Message,
+    check_assignment_types,
+    parse_criteria,
+)
 
 MAX_TITLE = 255
 MAX_DESCRIPTION = 2000
@@ -65,21 +73,21 @@ def clean_settings(
     }
     clean.update(raw_criteria)
     try:
-        criteria = parse_criteria(raw_criteria)
+        parse_criteria(raw_criteria)
     except CriteriaError as exc:
         errors.update(exc.errors)
-    else:
-        if criteria.min_type_grades:
-            errors.update(_unknown_types(criteria, assignment_types))
+    if type_grades:  # checked even when a threshold is bad, so the author sees every problem at once
+        unknown = _unknown_types(list(type_grades), assignment_types)
+        errors.update({key: message for key, message in unknown.items() if key not in errors})
     return clean, errors
 
 
-def _unknown_types(criteria, assignment_types: Callable[[], Iterable[str]]) -> dict[str, Message]:
+def _unknown_types(names: list[str], assignment_types: Callable[[], Iterable[str]]) -> dict[str, Message]:
     try:
         known = list(assignment_types())
     except Exception:  # any failure to read the policy is reported to the author, never a 500
         return {"min_type_grades": Message(N_("The course's grading policy could not be read; try again."))}
-    return check_assignment_types(criteria, known)
+    return check_assignment_types(Criteria(min_type_grades=dict.fromkeys(names, Decimal(0))), known)
 
 
 def _as_text(value: Any) -> str:

@@ -68,12 +68,15 @@ LEARNERS = (
 
 def setup_demo(reset: bool = False, reload_course: bool = False, say: Callable[[str], None] = print) -> None:
     """Idempotent: migrate first (the caller does), then course, admin and learners."""
+    from credential_admin.configs import sync_course
     from credential_admin.standalone.loader import load_course_folder
     from credential_admin.standalone.models import Course
 
     if reload_course or not Course.objects.filter(course_key=COURSE_KEY).exists():
         course = load_course_folder(COURSE_FOLDER)
         say(f"Loaded the demo course {course.course_key} ({course.title}).")
+    # Publishing syncs configurations through a signal; sync here too so that a demo is claimable whatever ran.
+    sync_course(COURSE_KEY)
     _ensure_admin(say)
     for learner in LEARNERS:
         _ensure_learner(learner, reset, say)

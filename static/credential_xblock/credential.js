@@ -63,12 +63,17 @@ function CredentialBlock(runtime, element, args) {
         root.querySelector('[data-role="csv"]').href = runtime.handlerUrl(element, 'export_csv');
         post('staff_summary').then(function (result) {
             var error = root.querySelector('[data-role="staff-error"]');
-            if (!result.ok) { error.textContent = result.data.error || strings.failed; error.hidden = false; return; }
+            counts.setAttribute('aria-busy', 'false');
+            if (!result.ok) {
+                error.textContent = result.data.error || strings.failed;
+                error.hidden = false;
+                counts.querySelectorAll('[data-count]').forEach(function (cell) { cell.textContent = '\u2013'; });
+                return;
+            }
             Object.keys(result.data).forEach(function (key) {
                 var cell = counts.querySelector('[data-count="' + key + '"]');
                 if (cell) { cell.textContent = result.data[key]; }
             });
-            counts.setAttribute('aria-busy', 'false');
         });
     }
 

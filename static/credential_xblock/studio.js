@@ -87,6 +87,7 @@ function CredentialStudio(runtime, element, args) {
             });
         });
         status.textContent = strings.invalid;
+        status.classList.add('cx-status-error');
         if (first) { first.focus(); }
     }
 
@@ -94,6 +95,7 @@ function CredentialStudio(runtime, element, args) {
         event.preventDefault();
         clearErrors();
         status.textContent = '';
+        status.classList.remove('cx-status-error');
         notify('save', {state: 'start'});
         fetch(runtime.handlerUrl(element, 'studio_submit'), {
             method: 'POST',

@@ -190,6 +190,14 @@ def test_valid_form_saves_every_field(make_block):
     assert block.available_from == "2026-09-01"
 
 
+def test_every_problem_is_reported_at_once(make_block):
+    block = make_block(min_completion="90")
+    status, body = post_json(block, "studio_submit", {
+        **VALID, "min_grade": "abc", "min_completion": "150", "min_type_grades": [{"type": "Quiz", "value": "50"}]})
+    assert status == 400
+    assert set(body["errors"]) == {"min_grade", "min_completion", "min_type_grades.Quiz"}
+
+
 def test_type_listed_twice_is_refused():
     _, errors = clean_settings({**VALID, "min_type_grades": [{"type": "Homework", "value": "50"},
                                                               {"type": "Homework", "value": "60"}]}, lambda: TYPES)
