@@ -311,3 +311,23 @@ def test_staff_counts_and_csv_read_the_backend_in_batches(make_block, monkeypatc
 def test_threshold_text_keeps_decimals():
     assert checklist.threshold_text(Decimal("82.50")) == "82.5"
     assert checklist.threshold_text(Decimal("100")) == "100"
+
+
+class Marking:
+    """A stand-in i18n service that marks every string it translates, to see each go through it."""
+
+    def gettext(self, message):
+        return f"«{message}»"
+
+    def ngettext(self, singular, plural, count):
+        return f"«{singular if count == 1 else plural}»"
+
+
+def test_checklist_strings_go_through_the_i18n_service():
+    inputs = checklist.Inputs(parse_criteria({"min_completion": "90", "min_type_grades": {"Final Exam": "75"}}), (),
+                              record(1, 7, 10, 0.5, 0.5), EligibilityContext(), NOW, None)
+    data = checklist.build(inputs, Marking())
+    assert data["headline"] == "«Not yet eligible: complete the steps below.»"
+    assert [rule["left"] for rule in data["rules"]] == ["«2 more units»", "«+25 points on Final Exam»"]
+    assert data["rules"][0]["label"] == "«Complete at least 90% of the course»"
+    assert data["rules"][1]["value"] == "«Final Exam: 50%»"
