@@ -12,7 +12,11 @@ from xblock.completable import XBlockCompletionMode
 from xblock.core import XBlock
 from xblock.fields import Scope, String
 from xblock.utils.resources import ResourceLoader
-from xblock.utils.studio_editable import NestedXBlockSpec, StudioContainerWithNestedXBlocksMixin
+from xblock.utils.studio_editable import (
+    NestedXBlockSpec,
+    StudioContainerWithNestedXBlocksMixin,
+    StudioEditableXBlockMixin,
+)
 
 from credential_xblock.credential import asset
 from credential_xblock.i18n import translator_for
@@ -25,7 +29,7 @@ NESTED_TYPES = (("html", N_("Text")), ("problem", N_("Problem")), ("video", N_("
 
 
 @XBlock.wants("i18n", "mako")
-class OptionalBlock(StudioContainerWithNestedXBlocksMixin, XBlock):
+class OptionalBlock(StudioContainerWithNestedXBlocksMixin, StudioEditableXBlockMixin, XBlock):
     """Wraps content that learners may skip: shown with an "Optional" label, never counted for completion."""
 
     completion_mode = XBlockCompletionMode.EXCLUDED
@@ -39,6 +43,7 @@ class OptionalBlock(StudioContainerWithNestedXBlocksMixin, XBlock):
         default=N_("Optional content"),
         scope=Scope.settings,
     )
+    editable_fields = ("display_name",)  # a plain string: the stock Studio form handles it safely
 
     @property
     def allowed_nested_blocks(self) -> list[NestedXBlockSpec]:

@@ -2,6 +2,8 @@
 runtime (its content is never counted for completion; problems inside still count for grades)."""
 from __future__ import annotations
 
+import json
+
 import pytest
 from workbench.runtime import WorkbenchRuntime
 from xblock.completable import XBlockCompletionMode
@@ -80,3 +82,16 @@ def test_optional_content_is_not_counted_but_still_graded(db):
     runtime = StandaloneRuntime(COURSE_KEY)
     optional = runtime.get_block(f"block-v1:{COURSE_KEY[10:]}+type@credential_optional+block@extra_quiz_optional")
     assert [child.block_id for child in optional.children] == ["extra_q1"]
+
+
+def test_studio_edits_the_optional_blocks_name(db, client, staff_user):
+    load_course_folder(COURSE_FOLDER)
+    client.force_login(staff_user)
+    usage = f"block-v1:{COURSE_KEY[10:]}+type@credential_optional+block@background_optional"
+    page = client.get(f"/courses/{COURSE_KEY}/studio/{usage}/")
+    assert page.status_code == 200 and b"Display name" in page.content
+    response = client.post(f"/courses/{COURSE_KEY}/studio/{usage}/handler/submit_studio_edits/",
+                           data=json.dumps({"values": {"display_name": "Background"}, "defaults": []}),
+                           content_type="application/json")
+    assert response.status_code == 200
+    assert StandaloneRuntime(COURSE_KEY).get_block(usage).display_name == "Background"
