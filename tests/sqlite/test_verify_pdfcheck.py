@@ -174,3 +174,16 @@ def test_rate_limited(client, issued):
     credential, pdf = issued
     assert [upload(client, credential, pdf).status_code for _ in range(4)] == [200, 200, 200, 429]
     assert "Too many checks" in upload(client, credential, pdf).content.decode()
+
+
+@pytest.mark.parametrize(("body", "content_type"), [
+    (b'--xx\r\nContent-Disposition: form-data; name="pdf"; filename="a.pdf"\r\n\r\n%PDF-1.4', "multipart/form-data"),
+    (b"garbage", "multipart/form-data; boundary=xx"),
+    (b"%PDF-1.4 raw body", "application/pdf"),
+    (b"pdf=" + b"A" * 1000, "application/x-www-form-urlencoded"),
+])
+def test_malformed_posts_never_500(client, issued, body, content_type):
+    credential, _pdf = issued
+    response = client.generic("POST", f"/credentials/verify/{credential.verification_id}/", body,
+                              content_type=content_type)
+    assert response.status_code == 400
