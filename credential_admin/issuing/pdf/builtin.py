@@ -37,7 +37,7 @@ def _frame(width: float, height: float) -> bytes:
     ops.append(f"{GOLD} rg {mid} {height - 146} m {mid + 4} {height - 150} l {mid} {height - 154} l "
                f"{mid - 4} {height - 150} l f")
     ops.append(f"{GOLD} RG 0.6 w {width * 0.18} {height * 0.45} m {width * 0.82} {height * 0.45} l S")
-    return compress("\n".join(ops).encode())
+    return compress("\n".join(ops).encode(), 9)
 
 
 def _draw_frame(canvas: Canvas, width: float, height: float) -> None:

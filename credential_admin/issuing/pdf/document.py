@@ -44,7 +44,7 @@ class SubsetObjects:
     descriptor: bytes  # the FontDescriptor's fixed entries
 
     @classmethod
-    def build(cls, font: Font, gids: list[int], texts: list[str]) -> SubsetObjects:
+    def build(cls, font: Font, gids: list[int], texts: list[str], level: int = 1) -> SubsetObjects:
         data, widths = build_subset(font, gids)
         scale = 1000 / font.face.upem
         base_font = f"{subset_tag(font, gids)}+{font.name.replace(' ', '')}"
@@ -53,7 +53,8 @@ class SubsetObjects:
         descriptor = (f"/Type /FontDescriptor /FontName /{base_font} /Flags 4 /FontBBox [{bbox}] /ItalicAngle 0 "
                       f"/Ascent {m['ascent']} /Descent {m['descent']} /CapHeight {m['cap']} /StemV 80 ")
         w = "[0 [{}]]".format(" ".join(str(round(v * scale)) for v in widths))
-        return cls(base_font, compress(data), compress(to_unicode_cmap(texts)), w.encode(), descriptor.encode())
+        return cls(base_font, compress(data, level), compress(to_unicode_cmap(texts), level), w.encode(),
+                   descriptor.encode())
 
     def add_to(self, doc: pdfdoc.PDFDocument, resource: str) -> None:
         """Register the objects in `doc` and the font under `resource` in the page font resources."""
@@ -69,15 +70,17 @@ class SubsetObjects:
 
 
 class _RawDict(pdfdoc.PDFObject):
+    """A dictionary object: serialised entries, then entries holding other objects (an empty key: a bare value)."""
+
     __RefOnly__ = 1
 
-    def __init__(self, entries: bytes, refs: dict[str, pdfdoc.PDFObject]):
-        self.entries, self.refs = entries, refs
+    def __init__(self, entries: bytes, refs: dict[str, pdfdoc.PDFObject], tail: bytes = b""):
+        self.entries, self.refs, self.tail = entries, refs, tail
 
     def format(self, document) -> bytes:
-        refs = b"".join(b"/%s %s " % (key.encode(), pdfdoc.format(value, document))
+        refs = b"".join(b"%s%s " % (b"/%s " % key.encode() if key else b"", pdfdoc.format(value, document))
                         for key, value in self.refs.items())
-        return b"<< " + self.entries + refs + b">>"
+        return b"<< " + self.entries + refs + self.tail + b">>"
 
 
 class _Array(pdfdoc.PDFObject):
@@ -110,7 +113,7 @@ def shared_subset(font: Font) -> tuple[str, dict[int, int], SubsetObjects]:
             pairs = sorted(glyphs.items())
             gids, texts = [0] + [g for g, _ in pairs], [""] + [c for _, c in pairs]
             _shared[font] = (f"CS{len(_shared)}", {gid: cid for cid, gid in enumerate(gids) if cid},
-                             SubsetObjects.build(font, gids, texts))
+                             SubsetObjects.build(font, gids, texts, level=9))
         return _shared[font]
 
 
@@ -230,9 +233,8 @@ def embed_payload(doc: pdfdoc.PDFDocument, payload: bytes) -> None:
                        % len(payload))
     spec = _RawDict(b"/Type /Filespec /F (%s) /UF (%s) /AFRelationship /Data /Desc (Signed credential) "
                     % (PAYLOAD_NAME.encode(), PAYLOAD_NAME.encode()), {"EF": _EF(stream)})
-    names = pdfdoc.PDFDictionary({"EmbeddedFiles": pdfdoc.PDFDictionary(
-        {"Names": pdfdoc.PDFArray([pdfdoc.PDFString(PAYLOAD_NAME), spec])})})
-    doc.Catalog.Names = names
+    doc.Catalog.Names = _RawDict(b"/EmbeddedFiles << /Names [(%s) " % PAYLOAD_NAME.encode(), {"": spec},
+                                 b"] >> ")
 
 
 class _EF(pdfdoc.PDFObject):

@@ -140,6 +140,16 @@ class Font:
         metrics, count = self._hmtx
         return metrics[2 * min(gid, count - 1)]
 
+    @cached_property
+    def widths(self) -> list[int]:
+        """Advance width of every glyph in thousandths of an em, rounded: what the PDF font declares."""
+        return [round(self.advance(gid) * self.scale) for gid in range(self.face.glyph_count)]
+
+    @cached_property
+    def charset(self) -> frozenset[str]:
+        """The characters the font has glyphs for."""
+        return frozenset(map(chr, self.coverage))
+
     def glyph_data(self, gid: int) -> bytes:
         glyf, offsets = self._glyf_index
         return glyf[offsets[gid]: offsets[gid + 1]]
@@ -201,6 +211,9 @@ class FontChain:
 
     def runs(self, text: str, primary: Font | None = None) -> list[tuple[Font, str]]:
         """Split `text` into runs of one font each; marks, joiners and spaces stay with their neighbours."""
+        first = primary or self.fonts[0]
+        if first.charset.issuperset(text):
+            return [(first, text)]
         runs: list[tuple[Font, list[str]]] = []
         for char in text:
             current = runs[-1][0] if runs else None
@@ -365,5 +378,6 @@ def to_unicode_cmap(texts: list[str]) -> bytes:
             "\nendcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n").encode("ascii")
 
 
-def compress(data: bytes) -> bytes:
-    return zlib.compress(data, 6)
+def compress(data: bytes, level: int = 1) -> bytes:
+    """zlib for PDF streams: fast by default (per-document streams); built-once streams ask for more."""
+    return zlib.compress(data, level)

@@ -8,6 +8,7 @@ standard's tables (block structure, pattern positions) and builds each version's
 """
 from __future__ import annotations
 
+import itertools
 from functools import lru_cache
 
 import qrcode
@@ -103,6 +104,7 @@ def _template(version: int) -> tuple[int, int, tuple[tuple[tuple[int, ...], tupl
     return size, base, tuple(flips), blocks
 
 
+@lru_cache(maxsize=512)
 def _version_for(length: int) -> int:
     for version in range(1, 41):
         capacity = sum(b.data_count for b in qr_base.rs_blocks(version, LEVEL)) * 8
@@ -126,11 +128,12 @@ def _codewords(data: bytes, version: int, blocks: list) -> bytes:
         offset += block.data_count
         data_blocks.append(chunk)
         ecc_blocks.append(_ecc(chunk, block.total_count - block.data_count))
-    codewords = bytearray()
-    for group in (data_blocks, ecc_blocks):
-        for i in range(max(len(b) for b in group)):
-            codewords.extend(b[i] for b in group if i < len(b))
-    return bytes(codewords)
+    codewords = []
+    for group in (data_blocks, ecc_blocks):  # column by column; the longer blocks are one codeword longer
+        shortest = min(map(len, group))
+        codewords.append(bytes(itertools.chain.from_iterable(zip(*group, strict=False))))
+        codewords.append(bytes(b[shortest] for b in group if len(b) > shortest))
+    return b"".join(codewords)
 
 
 def encode(text: str) -> tuple[int, int]:

@@ -23,6 +23,10 @@ from .fonts import Font, FontChain, GlyphMissingError
 _RTL_STRONG = {"R", "AL", "RLE", "RLO", "RLI"}
 _FEATURES = {"kern": True, "liga": True}
 _SPACE = re.compile(r"\s+")
+_WORDS = re.compile(r"[^ /]*[ /]|[^ /]+")
+_RTL_CHARS = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc\U00010800-\U00010fff\U0001e800-\U0001efff"
+                        "\u200f\u202b\u202e\u2067]")  # right-to-left scripts and marks
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")  # Unicode category Cc
 
 
 class Glyph(NamedTuple):
@@ -52,19 +56,29 @@ class Line:
     spans: tuple[tuple[int, int, str], ...]
 
 
+@lru_cache(maxsize=4096)
 def clean(text: str) -> str:
     """`text` as one line for printing: NFC, whitespace runs as single spaces; control characters refused."""
     text = unicodedata.normalize("NFC", _SPACE.sub(" ", text)).strip()
-    for char in text:
-        if unicodedata.category(char) == "Cc":
-            raise ValueError(f"Text contains the control character U+{ord(char):04X}: {text!r}")
+    control = _CONTROL.search(text)
+    if control:
+        raise ValueError(f"Text contains the control character U+{ord(control.group()):04X}: {text!r}")
     return text
 
 
 @lru_cache(maxsize=8192)
 def shape(text: str, chain: FontChain, primary: Font | None = None) -> Line:
-    """Shape one line of text (cached: template strings and repeated titles are shaped once)."""
-    glyphs: list[Glyph] = []
+    """Shape one line of text (cached: template strings and repeated titles are shaped once).
+
+    Left-to-right text in a single font is shaped word by word (words are cached, since names, titles and URLs
+    repeat their parts): no shaping rule reaches across a space. URLs also break after each "/", which at most
+    drops a kerning pair next to a slash.
+    """
+    first = primary or chain.fonts[0]
+    if first.charset.issuperset(text) and not _RTL_CHARS.search(text):
+        glyphs = [glyph for word in _WORDS.findall(text) for glyph in _shape_word(first, word)]
+        return Line(text, tuple(glyphs), sum(g.advance for g in glyphs), ((0, len(glyphs), text),))
+    glyphs = []
     spans = []
     for run, rtl in visual_runs(text):
         start = len(glyphs)
@@ -73,6 +87,11 @@ def shape(text: str, chain: FontChain, primary: Font | None = None) -> Line:
             glyphs.extend(piece)
         spans.append((start, len(glyphs), run[::-1] if rtl else run))
     return Line(text, tuple(glyphs), sum(g.advance for g in glyphs), tuple(spans))
+
+
+@lru_cache(maxsize=32768)
+def _shape_word(font: Font, word: str) -> tuple[Glyph, ...]:
+    return tuple(_shape_run(font, word, False))
 
 
 def _shape_run(font: Font, text: str, rtl: bool) -> list[Glyph]:
@@ -85,7 +104,7 @@ def _shape_run(font: Font, text: str, rtl: bool) -> list[Glyph]:
     infos, positions = buffer.glyph_infos, buffer.glyph_positions
     starts = [*sorted({info.cluster for info in infos}), len(text)]
     span = {start: text[start:end] for start, end in itertools.pairwise(starts)}
-    advance = font.advance
+    widths = font.widths
     glyphs = []
     for info, pos in zip(infos, positions, strict=True):
         gid = info.codepoint
@@ -93,7 +112,7 @@ def _shape_run(font: Font, text: str, rtl: bool) -> list[Glyph]:
             char = next((c for c in span[info.cluster] if not font.covers(c)), span[info.cluster][0])
             raise GlyphMissingError(f"Font {font.name} has no glyph for {char!r} (U+{ord(char):04X}) in {text!r}")
         glyphs.append(Glyph(font, gid, pos.x_advance * scale, pos.x_offset * scale, pos.y_offset * scale,
-                            round(advance(gid) * scale), span.pop(info.cluster, "")))
+                            widths[gid], span.pop(info.cluster, "")))
     return glyphs
 
 

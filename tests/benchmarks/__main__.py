@@ -1,0 +1,68 @@
+"""Run the benchmarks and write benchmarks.json in the current directory (the checkout).
+
+``python -m tests.benchmarks`` runs all of MODULES; ``python -m tests.benchmarks render verify`` runs some (short
+or full module names). Results are merged into an existing benchmarks.json, so keys of benchmarks not run keep
+their last values. Each module runs in a child process, so settings, caches and peak memory do not leak between
+them. Exit status 1 if any module failed (the others' results are still written).
+"""
+from __future__ import annotations
+
+import importlib
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from tests.benchmarks import MODULES
+
+OUTPUT = Path("benchmarks.json")
+
+
+def child(module: str, output: str) -> None:
+    """In the child process: run one module and write its results as JSON."""
+    results = importlib.import_module(module).run()
+    Path(output).write_text(json.dumps(results))
+
+
+def run_module(module: str) -> dict[str, float]:
+    with tempfile.NamedTemporaryFile("r", suffix=".json") as output:
+        subprocess.run([sys.executable, "-m", "tests.benchmarks", "--child", module, output.name], check=True)
+        return json.loads(Path(output.name).read_text())
+
+
+def selected(names: list[str]) -> list[str]:
+    if not names:
+        return list(MODULES)
+    chosen = []
+    for name in names:
+        matches = [m for m in MODULES if name in (m, m.rsplit(".", 1)[-1])]
+        if not matches:
+            sys.exit(f"Unknown benchmark {name!r}; known: {', '.join(m.rsplit('.', 1)[-1] for m in MODULES)}")
+        chosen += matches
+    return chosen
+
+
+def main(argv: list[str]) -> int:
+    if argv[:1] == ["--child"]:
+        child(argv[1], argv[2])
+        return 0
+    results = json.loads(OUTPUT.read_text()) if OUTPUT.exists() else {}
+    failed = []
+    for module in selected(argv):
+        print(f"== {module}", flush=True)
+        try:
+            found = run_module(module)
+        except subprocess.CalledProcessError:
+            failed.append(module)
+            continue
+        print(json.dumps(found, indent=2), flush=True)
+        results.update(found)
+        OUTPUT.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
+    if failed:
+        print(f"failed: {', '.join(failed)}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
