@@ -114,3 +114,35 @@ def test_unknown_id_then_typed_code(browser_page, live_server, credentials, tmp_
     page.get_by_role("button", name="Verify").click()
     page.wait_for_url(f"**/verify/{credentials['valid'].verification_id}/")
     assert "Zoë Ångström" in page.locator("main").inner_text()
+
+
+def test_check_a_pdf(browser_page, live_server, credentials, tmp_path):
+    """Upload the genuine certificate, then one whose name was edited and re-saved."""
+    import hashlib
+    import json
+
+    from credential_admin.issuing import signing
+    from credential_admin.issuing.pipeline import render
+    from credential_admin.models import Credential
+    from tests.sqlite.test_verify_pdfcheck import edit_printed_text
+
+    credential = credentials["valid"]
+    payload = json.loads(credential.payload)
+    pdf = render(credential, payload, signing.envelope(credential.payload.encode(), credential.signature,
+                                                       credential.key_id, payload["verify_url"]))
+    Credential.objects.filter(pk=credential.pk).update(pdf_sha256=hashlib.sha256(pdf).hexdigest())
+    genuine, forged = tmp_path / "genuine.pdf", tmp_path / "edited.pdf"
+    genuine.write_bytes(pdf)
+    forged.write_bytes(edit_printed_text(pdf, "Zoë Ångström", "Mallory Forger"))
+    page = browser_page
+    url = f"{live_server.url}/credentials/verify/{credential.verification_id}/"
+    for path, verdict, state in ((genuine, "Genuine", "pdf-genuine"), (forged, "Altered", "pdf-altered")):
+        page.goto(url)
+        page.get_by_label("Certificate PDF").set_input_files(str(path))
+        page.get_by_role("button", name="Check this PDF").click()
+        result = page.locator("#check-result")
+        result.wait_for()
+        assert result.inner_text().startswith(("✓ " if verdict == "Genuine" else "✕ ") + verdict)
+        result.scroll_into_view_if_needed()
+        shot(page, state, tmp_path)
+    assert "The name printed on the file does not match the record: it was changed." in result.inner_text()
