@@ -85,8 +85,10 @@ def test_every_font_is_an_embedded_subset_and_no_glyph_is_notdef(name):
     for font in fonts:
         assert font["type"] == "CID TrueType" and font["emb"] == "yes" and font["sub"] == "yes", font
         assert re.match(r"^[A-Z]{6}\+", font["name"]), font
-    hex_strings = b" ".join(re.findall(rb"<([0-9A-F]+)>", b"\n".join(content_streams(pdf))))
-    assert b"0000" not in [hex_strings[i:i + 4] for i in range(0, len(hex_strings), 5)]
+    arrays = re.findall(rb"\[([^\]]*)\]\s*TJ", b"\n".join(content_streams(pdf)))
+    cids = [h[i:i + 4] for array in arrays for h in re.findall(rb"<([0-9A-F]+)>", array) for i in range(0, len(h), 4)]
+    assert len(cids) > 100
+    assert b"0000" not in cids  # CID 0 is .notdef: a box
 
 
 def _pdffonts(pdf: bytes) -> list[dict[str, str]]:

@@ -117,19 +117,19 @@ def shared_subset(font: Font) -> tuple[str, dict[int, int], SubsetObjects]:
         return _shared[font]
 
 
-class NotShared(LookupError):
-    """A glyph outside the shared subsets."""
-
-
-def shared_resource(font: Font, gid: int, text: str) -> tuple[str, int]:
-    """Resource name and CID of a glyph of a shared subset, the same in every document; NotShared otherwise."""
+def shared_cids(font: Font) -> dict[int, tuple[str, int]]:
+    """{gid: (font resource, CID)} for the glyphs of `font` in its shared subset (none unless `font.shared`)."""
     if not font.shared:
-        raise NotShared
-    name, cids, _ = shared_subset(font)
+        return {}
     try:
-        return name, cids[gid]
+        return _shared_cids[font]
     except KeyError:
-        raise NotShared from None
+        name, cids, _ = shared_subset(font)
+        found = _shared_cids[font] = {gid: (name, cid) for gid, cid in cids.items()}
+        return found
+
+
+_shared_cids: dict[Font, dict[int, tuple[str, int]]] = {}
 
 
 class DocFonts:
@@ -144,14 +144,10 @@ class DocFonts:
         doc.delayedFonts.append(self)
 
     def resource_for(self, font: Font, gid: int, text: str) -> tuple[str, int]:
-        """The font resource name and CID to draw glyph `gid` of `font` (`text`: what the glyph stands for)."""
-        if font.shared:
-            try:
-                found = shared_resource(font, gid, text)
-                self.shared_used.add(font)
-                return found
-            except NotShared:
-                pass
+        """The font resource name and CID of glyph `gid` of `font` in this document's own subset of the font.
+
+        `text` is what the glyph stands for (its ToUnicode entry). Glyphs of shared subsets never come here.
+        """
         entry = self.own.get(font)
         if entry is None:
             entry = self.own[font] = (f"CF{len(self.own)}", {}, [0], [""])

@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import itertools
 import re
+import struct
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import NamedTuple
 
 import uharfbuzz as hb
 from bidi import algorithm as bidi
 
-from .document import NotShared, shared_resource
+from .document import shared_cids
 from .fonts import Font, FontChain, GlyphMissingError
 
 _RTL_STRONG = {"R", "AL", "RLE", "RLO", "RLI"}
@@ -30,7 +31,10 @@ _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")  # Unicode category Cc
 
 
 class Glyph(NamedTuple):
-    """A positioned glyph; lengths in 1/1000 em. `width` is the advance the PDF font declares for it."""
+    """A positioned glyph; lengths in 1/1000 em. `width` is the advance the PDF font declares for it.
+
+    `shared` is its (font resource, CID) in a subset shared by every document, or None.
+    """
 
     font: Font
     gid: int
@@ -39,6 +43,7 @@ class Glyph(NamedTuple):
     dy: float
     width: int
     text: str
+    shared: tuple[str, int] | None
 
 
 @dataclass(frozen=True, eq=False)
@@ -54,6 +59,15 @@ class Line:
     glyphs: tuple[Glyph, ...]
     width: float
     spans: tuple[tuple[int, int, str], ...]
+
+    @cached_property
+    def shared(self) -> bool:
+        """Whether every glyph sits in a shared subset (then the line's operators are the same in any document)."""
+        return all(g.shared for g in self.glyphs)
+
+    @cached_property
+    def shared_fonts(self) -> frozenset[Font]:
+        return frozenset(g.font for g in self.glyphs if g.shared)
 
 
 @lru_cache(maxsize=4096)
@@ -105,6 +119,7 @@ def _shape_run(font: Font, text: str, rtl: bool) -> list[Glyph]:
     starts = [*sorted({info.cluster for info in infos}), len(text)]
     span = {start: text[start:end] for start, end in itertools.pairwise(starts)}
     widths = font.widths
+    shared = shared_cids(font)
     glyphs = []
     for info, pos in zip(infos, positions, strict=True):
         gid = info.codepoint
@@ -112,7 +127,7 @@ def _shape_run(font: Font, text: str, rtl: bool) -> list[Glyph]:
             char = next((c for c in span[info.cluster] if not font.covers(c)), span[info.cluster][0])
             raise GlyphMissingError(f"Font {font.name} has no glyph for {char!r} (U+{ord(char):04X}) in {text!r}")
         glyphs.append(Glyph(font, gid, pos.x_advance * scale, pos.x_offset * scale, pos.y_offset * scale,
-                            widths[gid], span.pop(info.cluster, "")))
+                            widths[gid], span.pop(info.cluster, ""), shared.get(gid)))
     return glyphs
 
 
@@ -234,21 +249,14 @@ def line_operators(fonts, line: Line, x: float, y: float, size: float) -> str:
     `fonts` is the document's DocFonts, which hands out the font resource and CID of each glyph. A line whose
     glyphs all sit in shared subsets comes out the same in every document, so its operators are cached.
     """
-    cached = _shared_line(line, size)
-    if cached is None:
-        body = _glyph_operators(fonts.resource_for, line, size)
-    else:
-        body, used = cached
-        fonts.shared_used.update(used)
+    body = _shared_line(line, size) if line.shared else _glyph_operators(fonts.resource_for, line, size)
+    fonts.shared_used.update(line.shared_fonts)
     return f"BT 1 0 0 1 {_num(x)} {_num(y)} Tm {body}"
 
 
 @lru_cache(maxsize=16384)
-def _shared_line(line: Line, size: float) -> tuple[str, frozenset] | None:
-    try:
-        return _glyph_operators(shared_resource, line, size), frozenset(g.font for g in line.glyphs)
-    except NotShared:
-        return None
+def _shared_line(line: Line, size: float) -> str:
+    return _glyph_operators(None, line, size)
 
 
 def _glyph_operators(resolve, line: Line, size: float) -> str:
@@ -257,38 +265,57 @@ def _glyph_operators(resolve, line: Line, size: float) -> str:
     TJ adjustments are in thousandths of an em, so they move each glyph to its exact HarfBuzz position whatever
     the advance the PDF font declares for it.
     """
-    parts = []
-    resource, rise, pen, current, pending = None, 0.0, 0.0, 0.0, []
-
-    def flush() -> None:
-        if pending:
-            parts.append("[" + "".join(pending) + "] TJ")
-            pending.clear()
-
+    out = _TextWriter(size)
+    pen = current = 0.0
     for start, end, actual in line.spans:
-        parts.append(f"/Span <</ActualText <FEFF{actual.encode('utf-16-be').hex().upper()}>>> BDC")
+        out.parts.append(f"/Span <</ActualText <FEFF{actual.encode('utf-16-be').hex().upper()}>>> BDC")
         for glyph in line.glyphs[start:end]:
-            name, cid = resolve(glyph.font, glyph.gid, glyph.text)
-            if name != resource or glyph.dy != rise:
-                flush()
-                if name != resource:
-                    parts.append(f"/{name} {_num(size)} Tf")
-                    resource = name
-                if glyph.dy != rise:
-                    parts.append(f"{_num(glyph.dy * size / 1000)} Ts")
-                    rise = glyph.dy
-            shift = pen + glyph.dx - current
-            if abs(shift) > 0.05:
-                pending.append(f" {_num(-shift)} ")
-            pending.append(f"<{cid:04X}>")
+            name, cid = glyph.shared or resolve(glyph.font, glyph.gid, glyph.text)
+            out.glyph(name, cid, glyph.dy, pen + glyph.dx - current)
             current = pen + glyph.dx + glyph.width
             pen += glyph.advance
-        flush()
-        parts.append("EMC")
-    if rise:
-        parts.append("0 Ts")
-    parts.append("ET")
-    return " ".join(parts)
+        out.flush()
+        out.parts.append("EMC")
+    return out.finish()
+
+
+class _TextWriter:
+    """Collects glyphs into TJ arrays; glyphs between position adjustments go out as one hex string."""
+
+    def __init__(self, size: float):
+        self.size, self.parts, self.pending, self.cids = size, [], [], []
+        self.resource, self.rise = None, 0.0
+
+    def glyph(self, resource: str, cid: int, rise: float, shift: float) -> None:
+        if resource != self.resource or rise != self.rise:
+            self.flush()
+            if resource != self.resource:
+                self.parts.append(f"/{resource} {_num(self.size)} Tf")
+                self.resource = resource
+            if rise != self.rise:
+                self.parts.append(f"{_num(rise * self.size / 1000)} Ts")
+                self.rise = rise
+        if shift > 0.05 or shift < -0.05:
+            self._flush_cids()
+            self.pending.append(f" {_num(-shift)} ")
+        self.cids.append(cid)
+
+    def _flush_cids(self) -> None:
+        if self.cids:
+            self.pending.append("<" + struct.pack(f">{len(self.cids)}H", *self.cids).hex().upper() + ">")
+            self.cids.clear()
+
+    def flush(self) -> None:
+        self._flush_cids()
+        if self.pending:
+            self.parts.append("[" + "".join(self.pending) + "] TJ")
+            self.pending.clear()
+
+    def finish(self) -> str:
+        if self.rise:
+            self.parts.append("0 Ts")
+        self.parts.append("ET")
+        return " ".join(self.parts)
 
 
 def block_operators(fonts, block: Block, x: float, y: float, width: float, height: float,
