@@ -10,6 +10,7 @@ from typing import Any
 from urllib.parse import quote
 
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+from django.conf import settings
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
@@ -57,7 +58,9 @@ def issuer_for(course_key: str) -> openbadges.Issuer:
 
 
 def platform_issuer() -> openbadges.Issuer:
-    return openbadges.Issuer(issuer_url(), conf.get("ISSUER_NAME") or base_url(), base_url() or "/")
+    """The platform's Profile, named by ISSUER_NAME, else the LMS's PLATFORM_NAME, else its address."""
+    name = conf.get("ISSUER_NAME") or getattr(settings, "PLATFORM_NAME", "") or base_url()
+    return openbadges.Issuer(issuer_url(), str(name), base_url() or "/")
 
 
 def issuer_profile(org: str = "") -> dict[str, Any] | None:
