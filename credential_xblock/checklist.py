@@ -146,6 +146,21 @@ def _rule_item(rule: RuleResult, translator: Any) -> dict:
     }
 
 
+def rule_summary(criteria: Criteria, translator: Any) -> list[str]:
+    """Each rule in one line, for authors: "At least 90% of the course's units complete"."""
+    gettext = translator.gettext
+    lines = []
+    if criteria.min_completion is not None:
+        lines.append(gettext("Complete at least {required}% of the course").format(
+            required=threshold_text(criteria.min_completion)))
+    if criteria.min_grade is not None:
+        lines.append(gettext("Reach an overall grade of at least {required}%").format(
+            required=threshold_text(criteria.min_grade)))
+    lines.extend(gettext("Score at least {required}% on {type}").format(required=threshold_text(value), type=name)
+                 for name, value in criteria.min_type_grades.items())
+    return lines
+
+
 def _credential_links(credential: Any) -> dict:
     issued_on = getattr(credential, "issued_on", None)
     if isinstance(issued_on, datetime):

@@ -7,6 +7,7 @@ credential_admin is imported inside functions so that the block imports without 
 from __future__ import annotations
 
 import json
+import logging
 import re
 from datetime import UTC, datetime
 from typing import Any
@@ -26,6 +27,7 @@ from credential_xblock.rules import N_, Criteria, CriteriaError, Message, check_
 from credential_xblock.settings_form import clean_settings, parse_available_from
 
 loader = ResourceLoader(__name__)
+log = logging.getLogger(__name__)
 
 
 def asset(name: str) -> str:
@@ -44,7 +46,6 @@ class CredentialBlock(CredentialFieldsMixin, XBlock):
     """One credential configuration of a course: its rules, level and template, and the views built on them."""
 
     completion_mode = XBlockCompletionMode.EXCLUDED
-    has_author_view = False
     CATEGORY = "credential"
     STUDIO_LABEL = N_("Credential")
 
@@ -248,6 +249,26 @@ class CredentialBlock(CredentialFieldsMixin, XBlock):
 
     # ----- Studio --------------------------------------------------------------------------------------------------
 
+    def author_view(self, context: dict | None = None) -> Fragment:
+        """Studio's preview: the configuration in words and its errors, without learner data (none in Studio)."""
+        gettext = translator_for(self).gettext
+        criteria, _ = self.criteria_and_errors(check_course=False)
+        errors = self.author_errors()
+        render_context = {
+            "uid": self.dom_id(),
+            "display_name": gettext(self.display_name),
+            "level_label": gettext("Achievement") if self.level == LEVEL_ACHIEVEMENT else gettext("Completion"),
+            "description": self.description,
+            "errors": [message.render(gettext) for message in errors],
+            "rules": checklist.rule_summary(criteria, translator_for(self)) if criteria else [],
+            "template": self.template, "modes": ", ".join(self.allowed_modes or ()),
+            "available_from": self.available_from,
+        }
+        fragment = Fragment(loader.render_django_template(
+            "templates/author.html", render_context, i18n_service=self._i18n()))
+        fragment.add_css(asset("credential.css"))
+        return fragment
+
     def studio_view(self, context: dict | None = None) -> Fragment:
         """The editor: one labelled input per field, errors shown next to each; nothing saved until all are valid."""
         gettext = translator_for(self).gettext
@@ -300,15 +321,19 @@ class CredentialBlock(CredentialFieldsMixin, XBlock):
             setattr(self, name, value)
         return json_response({"result": "success"})
 
+    def author_errors(self) -> tuple[Message, ...]:
+        """Configuration errors for authors; when the course's grading policy cannot be read, those found without."""
+        try:
+            return self.criteria_and_errors()[1]
+        except Exception:
+            log.warning("Cannot read the grading policy of %s", self.course_key, exc_info=True)
+            return self.criteria_and_errors(check_course=False)[1]
+
     def validate(self):
         """Studio's validation banner: the same configuration errors the staff see in the checklist."""
         validation = super().validate()
         gettext = translator_for(self).gettext
-        try:
-            _, errors = self.criteria_and_errors()
-        except Exception:  # a course whose policy cannot be read is reported on save, not here
-            errors = ()
-        for message in errors:
+        for message in self.author_errors():
             validation.add(ValidationMessage(ValidationMessage.ERROR, message.render(gettext)))
         return validation
 

@@ -331,3 +331,14 @@ def test_checklist_strings_go_through_the_i18n_service():
     assert [rule["left"] for rule in data["rules"]] == ["«2 more units»", "«+25 points on Final Exam»"]
     assert data["rules"][0]["label"] == "«Complete at least 90% of the course»"
     assert data["rules"][1]["value"] == "«Final Exam: 50%»"
+
+
+def test_author_view_describes_the_rules_without_learner_data(make_block, monkeypatch):
+    block = make_block(level="achievement", min_grade="80", min_type_grades={"Final Exam": "75", "Quiz": "50"})
+    monkeypatch.setattr(block, "learner_record", lambda uid: pytest.fail("Studio has no learner data"))
+    html = block.author_view({}).content
+    assert "Reach an overall grade of at least 80%" in html and "Score at least 75% on Final Exam" in html
+    assert "Quiz" in html and "is not an assignment type" in html  # shown as an error to fix
+    validation = block.validate()
+    assert [message.text for message in validation.messages] == [
+        '"Quiz" is not an assignment type of this course\'s grading policy (known types: Final Exam, Homework).']
