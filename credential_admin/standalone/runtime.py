@@ -28,7 +28,6 @@ from django.db import transaction
 from django.urls import reverse
 from opaque_keys import InvalidKeyError
 from opaque_keys.edx.keys import CourseKey, UsageKey
-from web_fragments.fragment import Fragment
 from workbench.runtime import WorkbenchI18NService, WorkbenchRuntime
 from xblock.completable import XBlockCompletionMode
 from xblock.core import XBlock, XBlockMixin
@@ -137,7 +136,7 @@ class BlockStateStore(KeyValueStore):
 
     def _state(self, row_key: tuple[str, str, int]) -> dict:
         cache = self._cache()
-        if row_key not in cache and row_key[0] and not row_key[0].startswith("block-v1:"):
+        if row_key not in cache and not row_key[0].startswith("block-v1:"):
             # Type- and user-wide scopes (preferences, user_info) are not rows of this course.
             row = BlockState.objects.filter(block_key=row_key[0], scope=row_key[1], user_id=row_key[2]).first()
             cache[row_key] = row.state if row else {}
@@ -172,18 +171,23 @@ class BlockStateStore(KeyValueStore):
         if self.buffered:
             self._dirty |= row_keys
             return
-        for block_key, scope, user_id in row_keys:
-            course_key = self.course_key if block_key.startswith("block-v1:") else ""
+        for row_key in row_keys:
+            block_key, scope, user_id = row_key
             BlockState.objects.update_or_create(
                 block_key=block_key, scope=scope, user_id=user_id,
-                defaults={"course_key": course_key, "state": self._cache()[(block_key, scope, user_id)]},
+                defaults={"course_key": self._course_of(block_key), "state": self._cache()[row_key]},
             )
+
+    def _course_of(self, block_key: str) -> str:
+        """Rows of this course's blocks carry its key; type- and user-wide rows (preferences, user_info) none."""
+        return self.course_key if block_key.startswith("block-v1:") else ""
 
     def flush(self) -> None:
         """Create the buffered rows in bulk (the course's author rows must have been deleted first)."""
         rows = self._cache()
         BlockState.objects.bulk_create(
-            BlockState(course_key=self.course_key, block_key=key[0], scope=key[1], user_id=key[2], state=rows[key])
+            BlockState(course_key=self._course_of(key[0]), block_key=key[0], scope=key[1], user_id=key[2],
+                       state=rows[key])
             for key in sorted(self._dirty)
         )
         self._dirty.clear()
@@ -331,12 +335,6 @@ class StandaloneRuntime(WorkbenchRuntime):
         wrapped = super(WorkbenchRuntime, self)._wrap_ele(block, view, frag, extra_data)
         wrapped.add_resource_url(self.resource_url("js/vendor/jquery.min.js"), "application/javascript", "head")
         return wrapped
-
-    def render(self, block, view_name, context=None):
-        try:
-            return super().render(block, view_name, context)
-        except NoSuchUsage:
-            return Fragment("")
 
     # --- events -------------------------------------------------------------------------------------------------
     def publish(self, block, event_type, event_data):

@@ -6,7 +6,10 @@ import pytest
 from completion.models import BlockCompletion
 from django.core.management import call_command, get_commands
 from django.core.management.base import CommandError
+from opaque_keys.edx.keys import UsageKey
 from opaque_keys.edx.locator import BlockUsageLocator
+from xblock.core import XBlock
+from xblock.fields import Scope, ScopeIds, String
 
 from credential_admin.standalone.loader import load_course, load_course_folder
 from credential_admin.standalone.models import BlockState, Course, Score
@@ -157,3 +160,21 @@ def test_load_course_command(db, tmp_path):
     assert error.value.returncode == 2
     with pytest.raises(CommandError, match=r"has no course\.xml"):
         call_command("load_course", str(tmp_path / "nowhere"))
+
+
+def test_user_wide_and_type_wide_fields_persist(demo_course, make_learner):
+    class Prefs(XBlock):
+        theme = String(scope=Scope.preferences, default="")
+        locale = String(scope=Scope.user_info, default="")
+
+    alice = make_learner(demo_course, "alice")
+    usage = UsageKey.from_string("block-v1:Demo+CRED101+2026+type@prefs+block@p")
+    ids = ScopeIds(alice.pk, "prefs", usage, usage)
+    block = StandaloneRuntime(demo_course.course_key, alice).construct_xblock_from_class(Prefs, ids)
+    block.theme, block.locale = "dark", "fr"
+    block.save()
+    fresh = StandaloneRuntime(demo_course.course_key, alice).construct_xblock_from_class(Prefs, ids)
+    assert (fresh.theme, fresh.locale) == ("dark", "fr")
+    # Not rows of the course: preferences are per block type, user_info per user.
+    assert set(BlockState.objects.filter(user_id=alice.pk).values_list("scope", "course_key")) == {
+        ("preferences", ""), ("user_info", "")}
