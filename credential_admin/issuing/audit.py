@@ -16,3 +16,11 @@ def record(action: str, *, credential=None, credential_id: int | None = None, co
         actor=actor if getattr(actor, "pk", None) else None,
         details={key: value for key, value in details.items() if value is not None},
     )
+
+
+def record_many(action: str, credentials, actor=None) -> None:
+    """One entry per credential, in one insert (bulk reservations)."""
+    actor_id = getattr(actor, "pk", None)
+    AuditLog.objects.bulk_create(
+        AuditLog(action=action, credential_id=c.pk, config_id=c.config_id, actor_id=actor_id) for c in credentials
+    )

@@ -26,7 +26,7 @@ from django.utils.translation import override
 
 from credential_admin import conf
 from credential_admin.issuing import signing, storage
-from credential_admin.issuing.audit import record
+from credential_admin.issuing.audit import record, record_many
 from credential_admin.models import Credential, CredentialConfig
 from credential_xblock.records import EligibilityContext, LearnerRecord
 from credential_xblock.rules import (
@@ -176,15 +176,17 @@ def reserve(config: CredentialConfig, decisions: Sequence[Decision], title: str,
         for d in wanted if d.user_id not in existing
     ]
     if new_rows:
-        Credential.objects.bulk_create(new_rows, ignore_conflicts=True)
-        mine = {v.verification_id for v in new_rows}
-        fresh = Credential.objects.filter(config=config, active=True,
-                                          user_id__in=[row.user_id for row in new_rows])
-        for row in fresh:
-            existing[row.user_id] = row
-            if row.verification_id in mine:
-                record("reserved", credential=row, actor=actor, user_id=row.user_id)
-    return [existing[d.user_id] for d in wanted if d.user_id in existing]
+        with transaction.atomic():
+            Credential.objects.bulk_create(new_rows, ignore_conflicts=True)
+            mine = {v.verification_id for v in new_rows}
+            fresh = list(Credential.objects.filter(config=config, active=True,
+                                                   user_id__in=[row.user_id for row in new_rows]))
+            existing.update((row.user_id, row) for row in fresh)
+            record_many("reserved", [row for row in fresh if row.verification_id in mine], actor)
+    rows = [existing[d.user_id] for d in wanted if d.user_id in existing]
+    for row in rows:
+        row.config = config  # already in hand: spares a query per credential
+    return rows
 
 
 # ----- issuing ------------------------------------------------------------------------------------------------------
@@ -258,16 +260,23 @@ def issue(credential_id: int, actor=None) -> Credential | None:
     `failed` with the reason and are re-raised (StorageError is worth retrying, RenderError is not)."""
     try:
         with transaction.atomic():
-            credential = (Credential.objects.select_for_update(skip_locked=True)
-                          .filter(pk=credential_id, status__in=(Credential.Status.PENDING, Credential.Status.FAILED))
-                          .first())
-            if credential is None:
-                return None
-            _issue_locked(credential, actor)
-            return credential
+            return _lock_and_issue(credential_id, actor)
     except (storage.StorageError, RenderError) as exc:
         mark_failed(credential_id, str(exc), actor)
         raise
+
+
+def _lock_and_issue(credential_id: int, actor, config: CredentialConfig | None = None) -> Credential | None:
+    """Inside a transaction: take the row unless another worker holds it or it needs nothing, then issue it.
+    (Only the credential row is locked: locking its configuration too would serialise every worker.)"""
+    credential = (Credential.objects.select_for_update(skip_locked=True)
+                  .filter(pk=credential_id, status__in=(Credential.Status.PENDING, Credential.Status.FAILED))
+                  .first())
+    if credential is not None:
+        if config is not None and config.pk == credential.config_id:
+            credential.config = config
+        _issue_locked(credential, actor)
+    return credential
 
 
 def _issue_locked(credential: Credential, actor) -> None:
@@ -318,24 +327,31 @@ def issue_for_users(config: CredentialConfig, user_ids: Sequence[int], actor=Non
     decisions = decide(config, backend.records(config.course_key, list(user_ids)))
     result.not_eligible = sum(not d.eligible for d in decisions)
     credentials = reserve(config, decisions, backend.course_title(config.course_key), actor)
+    todo = [c for c in credentials if c.status != Credential.Status.ISSUED]
+    result.already += len(credentials) - len(todo)
+    with transaction.atomic():  # one commit per batch; each credential in a savepoint of its own
+        _issue_each(todo, result, actor)
+    return result
+
+
+def _issue_each(credentials: Sequence[Credential], result: BatchResult, actor) -> None:
     for credential in credentials:
-        if credential.status == Credential.Status.ISSUED:
-            result.already += 1
-            continue
         try:
-            done = issue(credential.pk, actor)
+            with transaction.atomic():
+                done = _lock_and_issue(credential.pk, actor, credential.config)
         except RenderError as exc:
+            mark_failed(credential.pk, str(exc), actor)
             result.failed[credential.user_id] = str(exc)
             continue
         except storage.StorageError as exc:
+            mark_failed(credential.pk, str(exc), actor)
             result.failed[credential.user_id] = str(exc)
             result.interrupted = True
-            break
+            return
         if done is None:
             result.already += 1
         else:
             result.issued += 1
-    return result
 
 
 def active_credential(user_id: int, config: CredentialConfig) -> Credential | None:

@@ -141,8 +141,9 @@ def s3_bucket(s3_server, settings):
     settings.CREDENTIAL_XBLOCK_STORAGE = "certificates"
     yield bucket
     client = s3_server.client()
-    for key in s3_server.keys(bucket):
-        client.delete_object(Bucket=bucket, Key=key)
+    keys = sorted(s3_server.keys(bucket))
+    for start in range(0, len(keys), 1000):
+        client.delete_objects(Bucket=bucket, Delete={"Objects": [{"Key": k} for k in keys[start:start + 1000]]})
     client.delete_bucket(Bucket=bucket)
 
 
