@@ -1,7 +1,8 @@
 """The built-in certificate design: a framed landscape page, the name large, the facts, signatories, QR code.
 
-The frame and ornaments never change, so they are drawn once per page size into a form XObject whose compressed
-bytes are reused by every certificate; only the text and the QR code are drawn per certificate.
+Everything is drawn into one form XObject per certificate (compressed once, without ReportLab's ASCII85 pass). The
+frame's operators are built once per page size, and text whose glyphs all sit in the shared font subset comes
+from a cache: per certificate, only the name, the verification code and URL, and the QR code are new.
 """
 from __future__ import annotations
 
@@ -13,10 +14,10 @@ from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 
 from . import qr
-from .document import RawStream, draw_form
-from .fonts import FontChain, compress
+from .document import draw_form
+from .fonts import FontChain
 from .spec import PAGE_SIZES, BuiltinTemplate
-from .text import block_operators, fit
+from .text import box_operators
 
 NAVY = "0.122 0.227 0.373"
 GOLD = "0.690 0.553 0.341"
@@ -24,8 +25,8 @@ GREY = "0.333 0.333 0.333"
 
 
 @lru_cache(maxsize=8)
-def _frame(width: float, height: float) -> bytes:
-    """Compressed content of the fixed drawing: double border, corner ornaments, the rule under the name."""
+def _frame(width: float, height: float) -> str:
+    """Operators of the fixed drawing: double border, corner ornaments, the rule under the name."""
     ops = [f"{NAVY} RG 3 w 20 20 {width - 40} {height - 40} re S",
            f"{GOLD} RG 0.8 w 28 28 {width - 56} {height - 56} re S",
            f"{GOLD} RG 0.4 w 32 32 {width - 64} {height - 64} re S"]
@@ -37,23 +38,13 @@ def _frame(width: float, height: float) -> bytes:
     ops.append(f"{GOLD} rg {mid} {height - 146} m {mid + 4} {height - 150} l {mid} {height - 154} l "
                f"{mid - 4} {height - 150} l f")
     ops.append(f"{GOLD} RG 0.6 w {width * 0.18} {height * 0.45} m {width * 0.82} {height * 0.45} l S")
-    return compress("\n".join(ops).encode(), 9)
-
-
-def _draw_frame(canvas: Canvas, width: float, height: float) -> None:
-    name = f"certificate_frame_{int(width)}x{int(height)}"
-    content = _frame(width, height)
-    form = RawStream(content, b"/Type /XObject /Subtype /Form /BBox [0 0 %d %d] /Resources << >> "
-                     % (round(width), round(height)))
-    canvas._doc.Reference(form, f"FormXob.{name}")
-    canvas.doForm(name)
+    return "\n".join(ops)
 
 
 def draw(canvas: Canvas, facts, template: BuiltinTemplate, chain: FontChain, issued_on: str) -> None:
     """Draw the certificate for `facts` on the canvas's current page."""
     width, height = PAGE_SIZES[template.page_size]
-    _draw_frame(canvas, width, height)
-    fonts, ops = canvas.fonts, []
+    fonts, ops = canvas.fonts, [_frame(width, height)]
 
     def text(value: str, y: float, size: float, color: str = GREY, box: float = 0.7, lines: int = 1,
              x: float | None = None, w: float | None = None, align: str = "center") -> None:
@@ -61,9 +52,9 @@ def draw(canvas: Canvas, facts, template: BuiltinTemplate, chain: FontChain, iss
             return
         box_w = w or width * box
         left = (width - box_w) / 2 if x is None else x
-        block = fit(value, chain, None, size=size, width=box_w, height=size * 1.2 * lines, wrap=lines > 1)
-        ops.append(f"q {color} rg " + block_operators(fonts, block, left, y, box_w, size * 1.2 * lines, align)
-                   + " Q")
+        box_ops = box_operators(fonts, value, chain, None, (left, y, box_w, size * 1.2 * lines), size=size,
+                                wrap=lines > 1, align=align)
+        ops.append(f"q {color} rg {box_ops} Q")
 
     if template.logo:
         reader = ImageReader(io.BytesIO(template.logo))

@@ -60,7 +60,7 @@ class SubsetObjects:
         """Register the objects in `doc` and the font under `resource` in the page font resources."""
         font_file = RawStream(self.font_file)
         descriptor = _RawDict(self.descriptor, {"FontFile2": font_file})
-        cid_font = _RawDict(b"/Type /Font /Subtype /CIDFontType2 /BaseFont /%s /CIDSystemInfo << /Registry (Adobe) "
+        cid_font = _InlineDict(b"/Type /Font /Subtype /CIDFontType2 /BaseFont /%s /CIDSystemInfo << /Registry (Adobe) "
                             b"/Ordering (Identity) /Supplement 0 >> /CIDToGIDMap /Identity /W %s " % (
                                 self.base_font.encode(), self.widths), {"FontDescriptor": descriptor})
         type0 = _RawDict(b"/Type /Font /Subtype /Type0 /BaseFont /%s /Encoding /Identity-H "
@@ -69,10 +69,8 @@ class SubsetObjects:
         doc.idToObject["BasicFonts"].dict[resource] = doc.Reference(type0)
 
 
-class _RawDict(pdfdoc.PDFObject):
-    """A dictionary object: serialised entries, then entries holding other objects (an empty key: a bare value)."""
-
-    __RefOnly__ = 1
+class _InlineDict(pdfdoc.PDFObject):
+    """A dictionary: serialised entries, then entries holding other objects (an empty key: a bare value)."""
 
     def __init__(self, entries: bytes, refs: dict[str, pdfdoc.PDFObject], tail: bytes = b""):
         self.entries, self.refs, self.tail = entries, refs, tail
@@ -83,8 +81,14 @@ class _RawDict(pdfdoc.PDFObject):
         return b"<< " + self.entries + refs + self.tail + b">>"
 
 
+class _RawDict(_InlineDict):
+    """A dictionary written as an indirect object of its own."""
+
+    __RefOnly__ = 1
+
+
 class _Array(pdfdoc.PDFObject):
-    """A one-element array holding a reference (DescendantFonts)."""
+    """A one-element array (DescendantFonts)."""
 
     def __init__(self, item: pdfdoc.PDFObject):
         self.item = item

@@ -71,9 +71,10 @@ def _ecc(data: bytes, degree: int) -> bytes:
 def _template(version: int) -> tuple[int, int, tuple[tuple[tuple[int, ...], tuple[int, ...]], ...], list]:
     """Everything about a version that does not depend on the message, built once.
 
-    The matrix is an integer, bit r * size + c for row r, column c (1 = dark). Returns the size, the matrix of an
-    all-zero message (function patterns, format information, mask), for each codeword the bits it flips for each
-    value of its high and low nibble, and the Reed-Solomon block structure.
+    The matrix is an integer, bit r * stride + c for row r, column c (1 = dark), where the stride rounds the size up
+    to whole bytes, so that the matrix's little-endian bytes are its rows cut in 8-module chunks. Returns the size,
+    the matrix of an all-zero message (function patterns, format information, mask), for each codeword the bits it
+    flips for each value of its high and low nibble, and the Reed-Solomon block structure.
     """
     blocks = qr_base.rs_blocks(version, LEVEL)
     total = sum(b.total_count for b in blocks)
@@ -86,15 +87,16 @@ def _template(version: int) -> tuple[int, int, tuple[tuple[tuple[int, ...], tupl
 
     zeros, ones = matrix(0), matrix(0xFF)
     size = len(zeros)
+    stride = _stride(size)
     order = []  # cell of each data bit, in placement order (the standard's two-column zigzag)
     row, step = size - 1, -1
     for col in range(size - 1, 0, -2):
         col = col - 1 if col <= 6 else col
         while 0 <= row < size:
-            order += [row * size + c for c in (col, col - 1) if zeros[row][c] != ones[row][c]]
+            order += [row * stride + c for c in (col, col - 1) if zeros[row][c] != ones[row][c]]
             row += step
         row, step = row - step, -step
-    base = sum(1 << (r * size + c) for r in range(size) for c in range(size) if zeros[r][c])
+    base = sum(1 << (r * stride + c) for r in range(size) for c in range(size) if zeros[r][c])
     flips = []
     for i in range(total):
         cells = order[8 * i: 8 * i + 8]
@@ -102,6 +104,10 @@ def _template(version: int) -> tuple[int, int, tuple[tuple[tuple[int, ...], tupl
         low = tuple(sum(1 << cells[4 + j] for j in range(4) if v & (8 >> j)) for v in range(16))
         flips.append((high, low))
     return size, base, tuple(flips), blocks
+
+
+def _stride(size: int) -> int:
+    return (size + 7) // 8 * 8
 
 
 @lru_cache(maxsize=512)
@@ -149,10 +155,16 @@ def encode(text: str) -> tuple[int, int]:
 def modules(text: str) -> list[list[bool]]:
     """The QR code of `text` as rows of booleans (True = dark), without the quiet zone."""
     size, matrix = encode(text)
-    return [[bool(matrix >> (r * size + c) & 1) for c in range(size)] for r in range(size)]
+    stride = _stride(size)
+    return [[bool(matrix >> (r * stride + c) & 1) for c in range(size)] for r in range(size)]
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=40)
+def _run_table(size: int) -> list[str | None]:
+    """Per (row, 8-module chunk, chunk value): the rectangles of its dark runs, filled in as they are met."""
+    return [None] * (size * _stride(size) // 8 * 256)
+
+
 def _chunk_runs(row: int, column: int, bits: int, limit: int) -> str:
     """Rectangles (in module units) for the dark runs of 8 modules starting at (row, column)."""
     rects, j = [], 0
@@ -174,15 +186,17 @@ def operators(text: str, x: float, y: float, side: float) -> str:
     rectangles of the same path), in module units under one `cm`.
     """
     size, matrix = encode(text)
-    module = side / (size + 2 * QUIET_ZONE)
-    row_mask = (1 << size) - 1
+    chunks = _stride(size) // 8
+    table = _run_table(size)
     parts = []
-    for row in range(size):
-        bits = matrix >> (row * size) & row_mask
-        for column in range(0, size, 8):
-            chunk = bits >> column & 0xFF
-            if chunk:
-                parts.append(_chunk_runs(row, column, chunk, size))
+    for index, bits in enumerate(matrix.to_bytes(size * chunks, "little")):
+        if bits:
+            key = index << 8 | bits
+            runs = table[key]
+            if runs is None:
+                runs = table[key] = _chunk_runs(index // chunks, index % chunks * 8, bits, size)
+            parts.append(runs)
+    module = side / (size + 2 * QUIET_ZONE)
     origin_x, origin_y = x + QUIET_ZONE * module, y + side - QUIET_ZONE * module
     return (f"q 1 g {x:.2f} {y:.2f} {side:.2f} {side:.2f} re f 0 g "
             f"{module:.5f} 0 0 {-module:.5f} {origin_x:.3f} {origin_y:.3f} cm\n{''.join(parts)}f Q")

@@ -1,6 +1,9 @@
 """Rendering a certificate: pick the drawing for the template, in the certificate's language, and finish the PDF."""
 from __future__ import annotations
 
+import contextlib
+
+from django.conf import settings
 from django.utils import formats, translation
 
 from . import builtin, uploaded
@@ -15,11 +18,17 @@ def issued_on_text(facts) -> str:
     return formats.date_format(facts.issued_on, "DATE_FORMAT", use_l10n=True)
 
 
+def _language(language: str):
+    """Translations and formats of `language` (a no-op context when it is already active)."""
+    return contextlib.nullcontext() if translation.get_language() == language else translation.override(language)
+
+
 def render(facts, template: BuiltinTemplate | UploadedTemplate, payload: bytes | None) -> bytes:
     if not clean(facts.learner_name):
         raise ValueError("The learner name is empty")
     chain = font_chain()
-    with translation.override(facts.language or None):
+    language = facts.language or settings.LANGUAGE_CODE
+    with _language(language):
         issued_on = issued_on_text(facts)
         title = f"{facts.title} — {facts.learner_name}"
         if isinstance(template, UploadedTemplate):

@@ -330,3 +330,35 @@ def block_operators(fonts, block: Block, x: float, y: float, width: float, heigh
         baseline = top - step * i - step / 2 - size * 0.35
         parts.append(line_operators(fonts, line, x + offset, baseline, size))
     return "\n".join(parts)
+
+
+class _SharedOnly:
+    """Stands in for a document's DocFonts while drawing text whose glyphs are all in shared subsets."""
+
+    def __init__(self):
+        self.shared_used: set[Font] = set()
+
+
+def box_operators(fonts, text: str, chain: FontChain, primary: Font | None, box: tuple[float, float, float, float],
+                  *, size: float, wrap: bool = False, shrink: bool = True, align: str = "left") -> str:
+    """Operators fitting `text` into `box` (x, y, width, height) and drawing it; see `fit` and `block_operators`.
+
+    When every glyph is in a shared subset the result is the same in every document: it is cached.
+    """
+    cached = _shared_box(text, chain, primary, box, size, wrap, shrink, align)
+    if cached is not None:
+        fonts.shared_used.update(cached[1])
+        return cached[0]
+    x, y, width, height = box
+    block = fit(text, chain, primary, size=size, width=width, height=height, wrap=wrap, shrink=shrink)
+    return block_operators(fonts, block, x, y, width, height, align)
+
+
+@lru_cache(maxsize=4096)
+def _shared_box(text, chain, primary, box, size, wrap, shrink, align) -> tuple[str, frozenset[Font]] | None:
+    x, y, width, height = box
+    block = fit(text, chain, primary, size=size, width=width, height=height, wrap=wrap, shrink=shrink)
+    if not all(line.shared for line in block.lines):
+        return None
+    fonts = _SharedOnly()
+    return block_operators(fonts, block, x, y, width, height, align), frozenset(fonts.shared_used)

@@ -11,7 +11,7 @@ from .document import PAYLOAD_NAME, draw_form, new_canvas
 from .fonts import FontChain
 from .layout import DEFAULT_FONT, Element, check_background, fill, parse_layout
 from .spec import UploadedTemplate
-from .text import block_operators, fit
+from .text import box_operators
 
 
 def values(facts, issued_on: str) -> dict[str, str]:
@@ -67,9 +67,9 @@ def _draw(canvas, element: Element, template: UploadedTemplate, texts: dict[str,
         text = fill(element.get("text"), texts).strip()
         if not text:
             return ""
-        block = fit(text, chain, chain.get(element.get("font", DEFAULT_FONT)), size=element.get("size", 12),
-                    width=width, height=height, wrap=element.get("wrap", False), shrink=element.get("shrink", True))
         color = element.get("color", "#000000")
         rgb = " ".join(f"{int(color[i:i + 2], 16) / 255:.3f}" for i in (1, 3, 5))
         return (f"q {rgb} rg {x:.2f} {y:.2f} {width:.2f} {height:.2f} re W n "
-                + block_operators(canvas.fonts, block, x, y, width, height, element.get("align", "left")) + " Q")
+                + box_operators(canvas.fonts, text, chain, chain.get(element.get("font", DEFAULT_FONT)), element.box,
+                                size=element.get("size", 12), wrap=element.get("wrap", False),
+                                shrink=element.get("shrink", True), align=element.get("align", "left")) + " Q")
