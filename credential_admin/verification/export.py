@@ -28,7 +28,10 @@ def issuer_url(org: str = "") -> str:
     return f"{base_url()}/credentials/issuer/{quote(org, safe='') + '/' if org else ''}"
 
 
-def key_url(key_id: str) -> str:
+def key_url(key_id: str, org: str = "") -> str:
+    """Where a key's Multikey document is served: under the issuer that controls it, so the two match."""
+    if org:
+        return f"{issuer_url(org)}keys/{quote(key_id, safe='')}/"
     return f"{base_url()}/credentials/keys/{quote(key_id, safe='')}/"
 
 
@@ -46,15 +49,19 @@ def organisation_of(course_key: str) -> str:
     return body.split("+", 1)[0] if "+" in body else ""
 
 
-def issuer_for(course_key: str) -> openbadges.Issuer:
-    """The organisation's issuer profile when ``ORGANISATION_ISSUERS`` names it, otherwise the platform."""
+def issuing_org(course_key: str) -> str:
+    """The course's organisation when ``ORGANISATION_ISSUERS`` gives it a profile of its own, else ''."""
     org = organisation_of(course_key)
-    profiles = conf.get("ORGANISATION_ISSUERS") or {}
-    if org and org in profiles:
-        profile = profiles[org]
-        return openbadges.Issuer(issuer_url(org), str(profile.get("name") or org),
-                                 str(profile.get("url") or base_url()))
-    return platform_issuer()
+    return org if org and org in (conf.get("ORGANISATION_ISSUERS") or {}) else ""
+
+
+def issuer_for(course_key: str) -> openbadges.Issuer:
+    """The organisation's issuer profile when it has one, otherwise the platform's."""
+    org = issuing_org(course_key)
+    if not org:
+        return platform_issuer()
+    profile = conf.get("ORGANISATION_ISSUERS")[org]
+    return openbadges.Issuer(issuer_url(org), str(profile.get("name") or org), str(profile.get("url") or base_url()))
 
 
 def platform_issuer() -> openbadges.Issuer:
@@ -71,13 +78,13 @@ def issuer_profile(org: str = "") -> dict[str, Any] | None:
     return {"@context": [VC_V2, OB_V3], **issuer.profile()}
 
 
-def key_document(key_id: str) -> dict[str, Any] | None:
+def key_document(key_id: str, org: str = "") -> dict[str, Any] | None:
     """The Multikey document of a signing key (current or retired), or None for an unknown id."""
     public = signing.public_key(key_id)
-    if public is None:
+    if public is None or (org and org not in (conf.get("ORGANISATION_ISSUERS") or {})):
         return None
-    return {"@context": ["https://w3id.org/security/multikey/v1"], "id": key_url(key_id), "type": "Multikey",
-            "controller": issuer_url(),
+    return {"@context": ["https://w3id.org/security/multikey/v1"], "id": key_url(key_id, org), "type": "Multikey",
+            "controller": issuer_url(org),
             "publicKeyMultibase": ed25519_multikey(public.public_bytes(Encoding.Raw, PublicFormat.Raw))}
 
 
@@ -118,17 +125,17 @@ def badge_facts(credential: Credential, facts: PublicFacts) -> openbadges.BadgeF
     )
 
 
-def sign_document(unsigned: dict[str, Any], created: datetime) -> dict[str, Any]:
-    """Sign with the active key; its Multikey document is served at `key_url`."""
+def sign_document(unsigned: dict[str, Any], created: datetime, org: str = "") -> dict[str, Any]:
+    """Sign with the active key; its Multikey document is served at `key_url` (under the issuer `org`)."""
     pair = signing.active_key()
     signing.register_public_keys()
-    return dataintegrity.sign(unsigned, pair.private, key_url(pair.key_id), openbadges.timestamp(created))
+    return dataintegrity.sign(unsigned, pair.private, key_url(pair.key_id, org), openbadges.timestamp(created))
 
 
 def signed_badge(credential: Credential, facts: PublicFacts) -> dict[str, Any]:
     """The signed OpenBadgeCredential (deterministic: the proof is dated at the issue date)."""
     badge = badge_facts(credential, facts)
-    return sign_document(openbadges.build(badge), badge.valid_from)
+    return sign_document(openbadges.build(badge), badge.valid_from, issuing_org(facts.course_key))
 
 
 def last_list_number() -> int:

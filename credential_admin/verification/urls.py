@@ -14,4 +14,5 @@ urlpatterns = [
     path("issuer/", views.issuer, name="issuer"),
     path("issuer/<str:org>/", views.issuer, name="org_issuer"),
     path("keys/<str:key_id>/", views.key, name="key"),
+    path("issuer/<str:org>/keys/<str:key_id>/", views.key, name="org_key"),
 ]

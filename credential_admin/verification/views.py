@@ -212,9 +212,9 @@ def issuer(request: HttpRequest, org: str = "") -> HttpResponse:
 
 @require_GET
 @cache_control(public=True, max_age=3600)
-def key(request: HttpRequest, key_id: str) -> HttpResponse:
+def key(request: HttpRequest, key_id: str, org: str = "") -> HttpResponse:
     """The Multikey document of a signing key: current and retired keys alike, so old proofs keep verifying."""
-    document = export.key_document(key_id)
+    document = export.key_document(key_id, org)
     if document is None:
         raise Http404
     return _json_ld(document)

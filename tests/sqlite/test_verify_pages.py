@@ -292,3 +292,17 @@ def test_key_and_issuer_documents(client, learner, config):
     with override_settings(CREDENTIAL_XBLOCK_ORGANISATION_ISSUERS={"DemoX": {"name": "DemoX University",
                                                                              "url": "https://demox.example"}}):
         assert client.get("/credentials/issuer/DemoX/").json()["name"] == "DemoX University"
+
+
+def test_organisation_issuer_controls_its_key(client, learner, config):
+    credential = make_credential(learner, config)
+    with override_settings(CREDENTIAL_XBLOCK_ORGANISATION_ISSUERS={"DemoX": {"name": "DemoX University",
+                                                                             "url": "https://demox.example"}}):
+        badge = client.get(f"/credentials/verify/{credential.verification_id}/ob3/").json()
+        assert badge["issuer"] == {"id": f"{BASE}/credentials/issuer/DemoX/", "type": ["Profile"],
+                                   "name": "DemoX University", "url": "https://demox.example"}
+        method = badge["proof"]["verificationMethod"]
+        assert method.startswith(f"{BASE}/credentials/issuer/DemoX/keys/")
+        assert client.get(method[len(BASE):]).json()["controller"] == badge["issuer"]["id"]
+        assert independent_verify(badge, _key_resolver(client)(method))
+    assert client.get(method[len(BASE):]).status_code == 404  # no longer an issuer here
