@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from credential_admin.issuing import bulk
 from credential_admin.issuing.pipeline import BatchResult
 
-ROW = "{:<34} {:<24} {:<20} {:<9} {}"
+ROW = "{:<34} {:<28} {:<20} {:<9} {}"
 
 
 class Progress:
@@ -103,7 +103,7 @@ class Command(BaseCommand):
                 eligible, why = self.describe(decision)
                 counts[self.bucket(decision)] += 1
                 self.stdout.write(ROW.format(
-                    target.config.course_key[:34], (target.config.display_name or target.config.usage_key)[:24],
+                    target.config.course_key[:34], (target.config.display_name or target.config.usage_key)[:28],
                     names.get(decision.user_id, str(decision.user_id))[:20], eligible, why))
         self.stdout.write(_("Dry run: {yes} would be issued, {held} already hold it, {no} not eligible. "
                             "Nothing was changed.").format(**counts))

@@ -183,14 +183,12 @@ def reset_connections(app) -> None:
 
 
 @pytest.fixture
-def start_worker(celery_queue, redis_url, s3_bucket, s3_server, transactional_db):
-    """Start Celery workers on this test's queue, database and bucket; stopped (or reaped) at teardown."""
+def service_env(celery_queue, redis_url, s3_bucket, s3_server, transactional_db) -> dict[str, str]:
+    """The environment of a subprocess (worker or command) working on this test's database, keys, queue and
+    bucket, with tests.integration.worker_settings."""
     from django.db import connection
 
-    started: list[subprocess.Popen] = []
-    logs = Path(django_settings.CREDENTIAL_DATA_DIR) / "worker-logs"
-    logs.mkdir(exist_ok=True)
-    env = {
+    return {
         **os.environ, "PYTHONPATH": str(ROOT), "DJANGO_SETTINGS_MODULE": "tests.integration.worker_settings",
         "CREDENTIAL_DB_NAME": connection.settings_dict["NAME"],
         "CREDENTIAL_TEST_DIR": django_settings.CREDENTIAL_DATA_DIR, "CREDENTIAL_BROKER_URL": redis_url,
@@ -198,6 +196,15 @@ def start_worker(celery_queue, redis_url, s3_bucket, s3_server, transactional_db
         "CREDENTIAL_S3_OPTIONS": json.dumps(s3_server.storage_options(s3_bucket)),
         "CREDENTIAL_BASE_URL": django_settings.CREDENTIAL_XBLOCK_BASE_URL,
     }
+
+
+@pytest.fixture
+def start_worker(service_env, celery_queue):
+    """Start Celery workers on this test's queue, database and bucket; stopped (or reaped) at teardown."""
+    started: list[subprocess.Popen] = []
+    logs = Path(django_settings.CREDENTIAL_DATA_DIR) / "worker-logs"
+    logs.mkdir(exist_ok=True)
+    env = service_env
 
     def start(name: str) -> subprocess.Popen:
         log = open(logs / f"{name}-{celery_queue}.log", "w")  # noqa: SIM115 - closed with the process
