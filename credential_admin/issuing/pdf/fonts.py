@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import struct
+import sys
 import threading
 import unicodedata
 import zlib
@@ -20,7 +21,10 @@ from pathlib import Path
 
 import uharfbuzz as hb
 
-BUNDLED_DIR = Path(__file__).resolve().parents[3] / "static" / "fonts"
+# The bundled fonts: static/fonts in a checkout or editable install; share/credential-xblock/fonts under the
+# environment's prefix when installed from a wheel.
+BUNDLED_DIRS = (Path(__file__).resolve().parents[3] / "static" / "fonts",
+                Path(sys.prefix) / "share" / "credential-xblock" / "fonts")
 BUNDLED = ("NotoSans-Regular.ttf",)
 # Debian font packages (fonts-noto-core, fonts-droid-fallback, fonts-wqy-zenhei): used when present.
 DEBIAN_DEFAULTS = (
@@ -258,8 +262,15 @@ def font_chain() -> FontChain:
     return _chain
 
 
+def _bundled(name: str) -> Path:
+    for folder in BUNDLED_DIRS:
+        if (folder / name).is_file():
+            return folder / name
+    raise FontError(f"The bundled font {name} is missing (looked in {', '.join(map(str, BUNDLED_DIRS))})")
+
+
 def _build_chain(configured: tuple) -> FontChain:
-    fonts = [Font(BUNDLED_DIR / name, shared=True) for name in BUNDLED]
+    fonts = [Font(_bundled(name), shared=True) for name in BUNDLED]
     for entry in configured:
         path, _, index = str(entry).partition("#")
         if not Path(path).is_file():
