@@ -33,6 +33,23 @@ def configure(name: str, **fields) -> None:
     publish(COURSE_KEY)
 
 
+def assert_bars_are_labelled(page):
+    """Every progress bar names its rule and states its value in words for screen readers."""
+    bars = page.evaluate("""[...document.querySelectorAll('[role=progressbar]')].map(bar => [
+        document.getElementById(bar.getAttribute('aria-labelledby'))?.textContent.trim(),
+        bar.getAttribute('aria-valuenow'), bar.getAttribute('aria-valuetext')])""")
+    assert bars and all(label and value and text for label, value, text in bars), bars
+
+
+def tab_to(page, selector, limit=60):
+    """Press Tab until `selector` has the focus (it must be reachable from the keyboard)."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("selector => document.activeElement.matches(selector)", selector):
+            return
+    pytest.fail(f"{selector} cannot be reached with the Tab key")
+
+
 def open_unit(page, live_server, login_as, username):
     login_as(page, username)
     page.goto(live_server.url + UNIT)
@@ -51,7 +68,9 @@ def test_eligible_then_issued(demo, page, live_server, login_as, artifact_path):
     open_unit(page, live_server, login_as, "chen")
     assert page.locator(f"{ACHIEVEMENT} [data-action=claim]").is_visible()
     page.screenshot(path=artifact_path("checklist-eligible.png"), full_page=True)
-    page.locator(f"{ACHIEVEMENT} [data-action=claim]").click()
+    assert_bars_are_labelled(page)
+    tab_to(page, f"{ACHIEVEMENT} [data-action=claim]")
+    page.keyboard.press("Enter")  # claimed from the keyboard
     page.wait_for_selector(f"{ACHIEVEMENT} .cx-issued", timeout=30000)
     assert "Your credential has been issued." in page.locator(ACHIEVEMENT).inner_text()
     page.locator(f"{ACHIEVEMENT} .cx-issued").scroll_into_view_if_needed()
@@ -117,5 +136,8 @@ def test_studio_editor_shows_each_error_next_to_its_field(demo, page, live_serve
     assert row.locator(".cx-error-text").inner_text().startswith('"Quiz" is not an assignment type')
     assert page.get_by_label("Minimum overall grade (%)").get_attribute("aria-invalid") == "true"
     page.screenshot(path=artifact_path("studio-error.png"), full_page=True)
+    unlabelled = page.evaluate("""[...document.querySelectorAll('.cx-studio :is(input, select, textarea)')]
+        .filter(el => !el.labels || el.labels.length === 0).map(el => el.name)""")
+    assert unlabelled == []
     block = StandaloneRuntime(COURSE_KEY).get_block(USAGE.format("achievement_credential"))
     assert (block.min_grade, block.min_completion, block.min_type_grades) == ("80", "", {"Final Exam": "75"})
