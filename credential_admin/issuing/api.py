@@ -107,6 +107,8 @@ def claim(user, course_key: str, usage_key: str) -> CredentialState:
         if not records:
             raise ClaimRefused(_("You are not enrolled in this course."))
         decision = pipeline.decide(config, records)[0]
+        if decision.access:
+            raise ClaimRefused(" ".join(message.render(_) for message in decision.access))
         if not decision.eligible:
             reasons = "; ".join(message.render(_) for message in decision.reasons)
             raise ClaimRefused(_("You cannot claim this credential yet: {reasons}.").format(reasons=reasons))

@@ -63,6 +63,7 @@ class Decision:
     record: LearnerRecord | None = None
     evaluation: Evaluation | None = None
     credential: Credential | None = None
+    access: tuple[Message, ...] = ()  # the reasons that are about enrollment or dates, not progress
 
 
 @dataclass
@@ -124,13 +125,13 @@ def _decide_one(criteria, context, record_: LearnerRecord, now, held, revoked) -
         return Decision(record_.user_id, True, (), record_, None, held)
     if revoked:
         return Decision(record_.user_id, False, (Message(N_("A credential for this learner was revoked.")),), record_)
-    problems = access_problems(record_, context, now)
+    access = tuple(access_problems(record_, context, now))
     try:
         evaluation = evaluate(criteria, record_)
     except ConfigurationError as exc:
         return Decision(record_.user_id, False, (exc.message,), record_)
-    problems += [_unmet(rule) for rule in evaluation.rules if not rule.met]
-    return Decision(record_.user_id, not problems, tuple(problems), record_, evaluation, held)
+    problems = access + tuple(_unmet(rule) for rule in evaluation.rules if not rule.met)
+    return Decision(record_.user_id, not problems, problems, record_, evaluation, held, access)
 
 
 def _unmet(rule) -> Message:

@@ -1,6 +1,6 @@
 """The issuing pipeline on SQLite: one active credential per learner, evaluate → reserve → render → sign → store.
 
-Fixtures here are shared with the claim and command tests (imported by name).
+Fixtures here are shared with the claim and command tests, which import the `*_fixture` functions.
 Hand computation for the demo course (tests/fixtures/courses/demo, policy Homework min 3 drop 1 weight 0.4,
 Final Exam weight 0.6): full marks everywhere → Homework (100 + 100 + 0 padded, lowest dropped) = 100%,
 Final 100% → course grade 0.4 * 100 + 0.6 * 100 = 100%. Nothing answered → 0%.
@@ -32,8 +32,8 @@ class FlakyStorage(FileSystemStorage):
         return super()._save(name, content)
 
 
-@pytest.fixture(autouse=True)
-def isolated_issuing(settings, tmp_path):
+@pytest.fixture(autouse=True, name="isolated_issuing")
+def isolated_issuing_fixture(settings, tmp_path):
     """Own keys file, own storage folder, eager Celery; FlakyStorage up."""
     settings.CREDENTIAL_XBLOCK_SIGNING_KEYS = {}
     settings.CREDENTIAL_XBLOCK_SIGNING_KEYS_FILE = str(tmp_path / "keys.json")
@@ -50,8 +50,8 @@ def isolated_issuing(settings, tmp_path):
     FlakyStorage.down = False
 
 
-@pytest.fixture
-def achievement(demo_course):
+@pytest.fixture(name="achievement")
+def achievement_fixture(demo_course):
     """An Achievement credential: 80% overall and 75% on the Final Exam."""
     return CredentialConfig.objects.create(
         course_key=demo_course.course_key, usage_key="block-v1:Demo+CRED101+2026+type@credential+block@ach",
@@ -60,8 +60,8 @@ def achievement(demo_course):
     )
 
 
-@pytest.fixture
-def ace(demo_course, make_learner, record_scores, block_key):
+@pytest.fixture(name="ace")
+def ace_fixture(demo_course, make_learner, record_scores, block_key):
     """A learner with full marks everywhere (100%)."""
     def make(username="alice", name="Alice Example"):
         user = make_learner(demo_course, username=username, name=name)
