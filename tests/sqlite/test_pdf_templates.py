@@ -50,16 +50,8 @@ def no_pages() -> bytes:
     return buffer.getvalue()
 
 
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    """Uploaded files go to a folder of this test's own, so "nothing saved" can be checked."""
-    settings.STORAGES = {**settings.STORAGES, "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}}}
-    return tmp_path
-
-
-def stored_files() -> list[Path]:
-    return [p for p in Path(default_storage.location).rglob("*") if p.is_file()]
+def stored_files() -> set[Path]:
+    return {p for p in Path(default_storage.location).rglob("*") if p.is_file()}
 
 
 def uploaded(data: bytes, layout=None, **fields) -> CertificateTemplate:
@@ -93,22 +85,24 @@ BAD = [
 
 @pytest.mark.parametrize(("data", "layout", "field", "message"), BAD)
 def test_bad_templates_are_refused_and_nothing_is_saved(data, layout, field, message):
+    before = stored_files()
     with pytest.raises(ValidationError) as error:
         uploaded(data, layout).save()
     assert message in " ".join(error.value.message_dict[field])
     assert CertificateTemplate.objects.count() == 0
-    assert stored_files() == []
+    assert stored_files() == before
 
 
 @pytest.mark.parametrize(("data", "layout", "field", "message"), BAD)
 def test_admin_refuses_bad_templates_with_the_message(admin_client, data, layout, field, message):
+    before = stored_files()
     response = admin_client.post("/admin/credential_admin/certificatetemplate/add/", {
         "name": "Fancy", "language": "", "kind": "uploaded", "page_size": "A4", "signatories": "[]",
         "layout": json.dumps(layout or LAYOUT), "background": SimpleUploadedFile("b.pdf", data)})
     assert response.status_code == 200
     assert message in response.content.decode().replace("&#x27;", "'")
     assert CertificateTemplate.objects.count() == 0
-    assert stored_files() == []
+    assert stored_files() == before
 
 
 def test_admin_saves_a_good_uploaded_template(admin_client):
@@ -134,9 +128,10 @@ def test_bad_signatories_are_refused(signatories, message):
 
 
 def test_a_logo_that_is_not_an_image_is_refused():
+    before = stored_files()
     with pytest.raises(ValidationError, match="not a readable PNG or JPEG"):
         CertificateTemplate(name="Plain", logo=SimpleUploadedFile("logo.png", b"not an image")).save()
-    assert stored_files() == []
+    assert stored_files() == before
 
 
 def png(color: str = "navy") -> bytes:
