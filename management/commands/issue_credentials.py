@@ -5,7 +5,6 @@ Exit status: 0 done, 1 some learners failed (rerun to finish: every batch is ide
 """
 from __future__ import annotations
 
-import sys
 import time
 
 from django.core.management.base import BaseCommand, CommandError
@@ -24,7 +23,7 @@ class Progress:
         self.stream, self.total, self.label = stream, max(total, 1), label
         self.done = 0
         self.started = time.monotonic()
-        self.tty = hasattr(stream, "isatty") and stream.isatty()
+        self.tty = stream.isatty()
 
     def update(self, done: int, result: BatchResult) -> None:
         self.done += done
@@ -79,7 +78,7 @@ class Command(BaseCommand):
     def issue(self, targets: list[bulk.Target]) -> BatchResult:
         total = BatchResult()
         for target in targets:
-            progress = Progress(self.stderr if sys.stderr.isatty() else self.stdout, len(target.user_ids),
+            progress = Progress(self.stderr if self.stderr.isatty() else self.stdout, len(target.user_ids),
                                 str(target.config))
             for done, result in bulk.issue(target):
                 total.issued += result.issued
