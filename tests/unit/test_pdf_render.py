@@ -203,14 +203,21 @@ def word_boxes(pdf: bytes, page: int = 1) -> list[tuple[float, float, float, flo
 
 
 def test_a_300_character_name_shrinks_into_its_box():
+    """Too long for one readable line, the name is wrapped and shrunk into its box: 62% of the page width, centred,
+    52 pt high from 6 pt below the name row (314.28 pt up an A4 page without a logo)."""
     name = " ".join(["Maximiliana"] * 25)[:299] + "x"
     assert len(name) == 300
     pdf = render_certificate(facts(name), BuiltinTemplate())
-    assert name in lines(pdf)
-    width = 841.89
-    box_left, box_right = width * 0.19, width * 0.81  # the name box: 62% of the page width, centred
-    [(x_min, _, x_max, _, _)] = [b for b in word_boxes(pdf) if b[4] == name]  # one /ActualText span
-    assert box_left - 0.5 <= x_min and x_max <= box_right + 0.5
+    width, height = 841.89, 595.28
+    left, right = width * 0.19, width * 0.81
+    top, bottom = height - (314.28 - 6 + 52), height - (314.28 - 6)  # pdftotext measures y downwards
+    lines = [box for box in word_boxes(pdf) if box[4].startswith("Maximiliana")]
+    assert " ".join(line[4] for line in lines) == name
+    assert len(lines) > 1
+    for x_min, y_min, x_max, y_max, _ in lines:
+        assert x_min >= left - 0.5 and x_max <= right + 0.5
+        assert y_min >= top - 2 and y_max <= bottom + 2  # 2 pt: the font's ascent box reaches above the line
+        assert y_max - y_min > 8  # still readable: more than 8 pt of type
 
 
 # ---------------------------------------------------------------------------------------------------------------

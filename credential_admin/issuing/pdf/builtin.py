@@ -17,59 +17,74 @@ from . import qr
 from .document import draw_form
 from .fonts import FontChain
 from .spec import PAGE_SIZES, BuiltinTemplate
-from .text import box_operators
+from .text import box_operators, fit
 
 NAVY = "0.122 0.227 0.373"
 GOLD = "0.690 0.553 0.341"
 GREY = "0.333 0.333 0.333"
+NAME_MIN_SIZE = 18  # below this a name is wrapped instead of shrunk further
+
+
+def _rows(height: float, logo: bool) -> dict[str, float]:
+    """Bottom edges of the rows from the top down; a logo pushes the heading down, the name block follows."""
+    top = height - (44 if logo else 0)
+    name = top - (261 if logo else 281)
+    return {"organization": top - 78, "title": top - 130, "ornament": top - 142, "level": top - 172,
+            "certifies": top - 206, "name": name, "requirements": name - 36, "course": name - 86,
+            "rules": name - 118}
 
 
 @lru_cache(maxsize=8)
-def _frame(width: float, height: float) -> str:
-    """Operators of the fixed drawing: double border, corner ornaments, the rule under the name."""
+def _frame(width: float, height: float, logo: bool) -> str:
+    """Operators of the fixed drawing: double border, corner ornaments, the rules under the heading and the name."""
+    rows = _rows(height, logo)
     ops = [f"{NAVY} RG 3 w 20 20 {width - 40} {height - 40} re S",
            f"{GOLD} RG 0.8 w 28 28 {width - 56} {height - 56} re S",
            f"{GOLD} RG 0.4 w 32 32 {width - 64} {height - 64} re S"]
     for cx, cy in ((28, 28), (width - 28, 28), (28, height - 28), (width - 28, height - 28)):
         ops.append(f"{GOLD} rg {cx} {cy + 7} m {cx + 7} {cy} l {cx} {cy - 7} l {cx - 7} {cy} l f")
         ops.append(f"1 g {cx} {cy + 3} m {cx + 3} {cy} l {cx} {cy - 3} l {cx - 3} {cy} l f")
-    mid = width / 2
-    ops.append(f"{GOLD} RG 0.6 w {mid - 60} {height - 150} m {mid + 60} {height - 150} l S")
-    ops.append(f"{GOLD} rg {mid} {height - 146} m {mid + 4} {height - 150} l {mid} {height - 154} l "
-               f"{mid - 4} {height - 150} l f")
-    ops.append(f"{GOLD} RG 0.6 w {width * 0.18} {height * 0.45} m {width * 0.82} {height * 0.45} l S")
+    mid, y = width / 2, rows["ornament"]
+    ops.append(f"{GOLD} RG 0.6 w {mid - 60} {y} m {mid + 60} {y} l S")
+    ops.append(f"{GOLD} rg {mid} {y + 4} m {mid + 4} {y} l {mid} {y - 4} l {mid - 4} {y} l f")
+    y = rows["name"] - 8
+    ops.append(f"{GOLD} RG 0.6 w {width * 0.18} {y} m {width * 0.82} {y} l S")
     return "\n".join(ops)
 
 
 def draw(canvas: Canvas, facts, template: BuiltinTemplate, chain: FontChain, issued_on: str) -> None:
     """Draw the certificate for `facts` on the canvas's current page."""
     width, height = PAGE_SIZES[template.page_size]
-    fonts, ops = canvas.fonts, [_frame(width, height)]
+    logo = bool(template.logo)
+    rows = _rows(height, logo)
+    fonts, ops = canvas.fonts, [_frame(width, height, logo)]
 
     def text(value: str, y: float, size: float, color: str = GREY, box: float = 0.7, lines: int = 1,
-             x: float | None = None, w: float | None = None, align: str = "center") -> None:
+             x: float | None = None, w: float | None = None, align: str = "center", height: float = 0) -> None:
         if not value:
             return
         box_w = w or width * box
         left = (width - box_w) / 2 if x is None else x
-        box_ops = box_operators(fonts, value, chain, None, (left, y, box_w, size * 1.2 * lines), size=size,
-                                wrap=lines > 1, align=align)
+        box_ops = box_operators(fonts, value, chain, None, (left, y, box_w, height or size * 1.2 * lines),
+                                size=size, wrap=lines > 1, align=align)
         ops.append(f"q {color} rg {box_ops} Q")
 
-    if template.logo:
+    if logo:
         reader = ImageReader(io.BytesIO(template.logo))
         iw, ih = reader.getSize()
         scale = min(150 / iw, 48 / ih)
         canvas.drawImage(reader, (width - iw * scale) / 2, height - 100, iw * scale, ih * scale, mask="auto")
-    top = height - (110 if template.logo else 60)
-    text(facts.organization or facts.issuer, top - 16, 12, NAVY)
-    text(_("Certificate"), top - 68, 40, NAVY)
-    text(facts.level.upper(), height - 180, 14, GOLD)
-    text(_("This certifies that"), height - 222, 12)
-    text(facts.learner_name, height * 0.45 + 4, 34, NAVY, box=0.62, lines=1)
-    text(_("has met the requirements of"), height * 0.45 - 34, 12)
-    text(facts.title, height * 0.45 - 84, 20, NAVY, box=0.66, lines=2)
-    text(" · ".join(facts.rules_met), height * 0.45 - 118, 9.5, GREY, box=0.66, lines=2)
+    text(facts.organization or facts.issuer, rows["organization"], 12, NAVY)
+    text(_("Certificate"), rows["title"], 40, NAVY)
+    text(facts.level.upper(), rows["level"], 14, GOLD)
+    text(_("This certifies that"), rows["certifies"], 12)
+    if fit(facts.learner_name, chain, None, size=34, width=width * 0.62).size >= NAME_MIN_SIZE:
+        text(facts.learner_name, rows["name"], 34, NAVY, box=0.62)
+    else:  # a very long name: wrapped over the rule's height too, rather than shrunk to an unreadable line
+        text(facts.learner_name, rows["name"] - 6, 34, NAVY, box=0.62, lines=3, height=52)
+    text(_("has met the requirements of"), rows["requirements"], 12)
+    text(facts.title, rows["course"], 20, NAVY, box=0.66, lines=2)
+    text(" · ".join(facts.rules_met), rows["rules"], 9.5, GREY, box=0.66, lines=2)
     ops.append(_signatories(text, template, width))
     text(_("Issued on {date}").format(date=issued_on), 70, 11, GREY, x=60, w=220, align="left")
     side = 84
