@@ -54,6 +54,18 @@ def _config(course_key: str, usage_key: str) -> CredentialConfig | None:
                                            is_published=True).first()
 
 
+def _config_or_sync(course_key: str, usage_key: str) -> CredentialConfig | None:
+    """The configuration, synced from the published course first when this block has never been seen (a publish
+    whose signal this process missed); the sync reads published blocks only."""
+    config = _config(course_key, usage_key)
+    if config is None and not CredentialConfig.objects.filter(usage_key=str(usage_key)).exists():
+        from credential_admin.configs import sync_course
+
+        sync_course(str(course_key))
+        config = _config(course_key, usage_key)
+    return config
+
+
 def credential_state(user_id: int, course_key: str, usage_key: str) -> CredentialState | None:
     """The learner's current credential for this block (active, else revoked), or None."""
     config = _config(course_key, usage_key)
@@ -93,7 +105,7 @@ def claim(user, course_key: str, usage_key: str) -> CredentialState:
     from credential_admin import tasks  # Celery loads only when something is queued
     from credential_admin.backends import get_backend
 
-    config = _config(course_key, usage_key)
+    config = _config_or_sync(course_key, usage_key)
     if config is None:
         raise ClaimRefused(_("This credential is not available: the course team has not published it yet."))
     current = pipeline.active_credential(user.pk, config)

@@ -6,6 +6,7 @@ from django.core.management.base import CommandError
 from credential_admin import configs
 from credential_admin.models import AuditLog, CredentialConfig
 from credential_admin.standalone.loader import load_course
+from tests.sqlite.test_issuing_pipeline import isolated_issuing_fixture  # noqa: F401 - shared fixture
 
 pytestmark = pytest.mark.django_db(transaction=True)  # the runtime announces publishes after commit
 
@@ -93,3 +94,32 @@ def test_available_from_parsing():
     assert configs.parse_available_from("2026-03-04T05:06:07Z").isoformat() == "2026-03-04T05:06:07+00:00"
     with pytest.raises(ValueError, match="not an ISO date"):
         configs.parse_available_from("next tuesday")
+
+
+def test_first_claim_syncs_a_block_whose_publish_was_missed(isolated_issuing, make_learner):
+    from credential_admin.issuing import api
+    from credential_admin.standalone.signals import course_published
+
+    course_published.disconnect(dispatch_uid="credential_admin.sync_on_publish")
+    course = load_course(KEY, olx('<credential url_name="any" display_name="Any" min_grade="0"/>'), POLICY)
+    learner = make_learner(course, username="zed")
+    assert not CredentialConfig.objects.exists()
+    state = api.claim(learner, KEY, "block-v1:Sync+S1+2026+type@credential+block@any")
+    assert state.status == "issued" and CredentialConfig.objects.get().is_published
+
+
+def test_grade_change_issues_only_when_auto_issue_is_on(isolated_issuing, make_learner, settings):
+    from types import SimpleNamespace
+
+    from credential_admin import handlers
+    from credential_admin.models import Credential
+
+    course = load_course(KEY, olx('<credential url_name="any" display_name="Any" min_grade="0"/>'), POLICY)
+    learner = make_learner(course, username="zed")
+    event = SimpleNamespace(user=SimpleNamespace(id=learner.pk), course=SimpleNamespace(course_key=KEY))
+    handlers.issue_on_grade_change(None, course_passing_status=event)
+    assert not Credential.objects.exists()
+    settings.CREDENTIAL_XBLOCK_FEATURES = {"AUTO_ISSUE": True}
+    handlers.issue_on_grade_change(None, course_passing_status=event)
+    handlers.issue_on_grade_change(None, course_passing_status=event)  # sent on every recalculation
+    assert list(Credential.objects.values_list("user__username", "status")) == [("zed", "issued")]
