@@ -35,6 +35,7 @@ ISSUED = "issued"
 PENDING = "pending"
 REVOKED = "revoked"
 
+NOT_ENROLLED_MESSAGE = Message(N_("You are not enrolled in this course."))
 HEADLINES = {
     CONFIG_ERROR: N_("This credential is not set up yet: the course team still has to finish its settings."),
     SIGNED_OUT: N_("Sign in and enroll to see your progress toward this credential."),
@@ -58,6 +59,7 @@ class Inputs:
     context: EligibilityContext
     now: datetime
     credential: Any = None  # the issuing app's credential state (status, verify_url, ...) or None
+    signed_in: bool = False  # a signed-in learner without a record is someone the course does not know
 
 
 def build(inputs: Inputs, translator: Any) -> dict:
@@ -90,7 +92,7 @@ def _status(inputs: Inputs, evaluation: Evaluation | None, errors: list[Message]
     if state in (ISSUED, PENDING, REVOKED):
         return state, []
     if inputs.record is None:
-        return SIGNED_OUT, []
+        return (NOT_ENROLLED, [NOT_ENROLLED_MESSAGE]) if inputs.signed_in else (SIGNED_OUT, [])
     problems = access_problems(inputs.record, inputs.context, inputs.now)
     enrollment = inputs.record.enrollment
     enrolled = enrollment is not None and enrollment.is_active and (

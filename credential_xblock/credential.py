@@ -20,7 +20,7 @@ from xblock.utils.resources import ResourceLoader
 from xblock.validation import ValidationMessage
 
 from credential_xblock import checklist, staff_report
-from credential_xblock.fields import LEVEL_ACHIEVEMENT, CredentialFieldsMixin
+from credential_xblock.fields import LEVEL_ACHIEVEMENT, LEVELS, CredentialFieldsMixin
 from credential_xblock.i18n import translator_for
 from credential_xblock.records import EligibilityContext, LearnerRecord
 from credential_xblock.rules import N_, Criteria, CriteriaError, Message, check_assignment_types, parse_criteria
@@ -91,6 +91,9 @@ class CredentialBlock(CredentialFieldsMixin, XBlock):
             parse_available_from(self.available_from)
         except ValueError as exc:
             errors.append(exc.args[0])
+        if self.level not in LEVELS:
+            errors.append(Message(N_('The level "{level}" is neither "completion" nor "achievement".'),
+                                  {"level": self.level}))
         return (None, tuple(errors)) if errors else (criteria, ())
 
     def eligibility_context(self) -> EligibilityContext:
@@ -121,10 +124,10 @@ class CredentialBlock(CredentialFieldsMixin, XBlock):
         criteria, errors = self.criteria_and_errors()
         record = credential = None
         if criteria is not None and user_id is not None:
-            # A learner the backend does not know is not enrolled: show the rules at zero and say so.
-            record = self.learner_record(user_id) or LearnerRecord(user_id, "", "", 0, 0, 0.0)
+            record = self.learner_record(user_id)
             credential = self.credential_state(user_id)
-        inputs = checklist.Inputs(criteria, errors, record, self.eligibility_context(), datetime.now(UTC), credential)
+        inputs = checklist.Inputs(criteria, errors, record, self.eligibility_context(), datetime.now(UTC), credential,
+                                  signed_in=user_id is not None)
         data = checklist.build(inputs, translator_for(self))
         if not staff:
             data["config_errors"] = []
@@ -161,7 +164,6 @@ class CredentialBlock(CredentialFieldsMixin, XBlock):
         fragment.add_css(asset("credential.css"))
         fragment.add_javascript(asset("credential.js"))
         fragment.initialize_js("CredentialBlock", {
-            "staff": staff,
             "strings": {
                 "working": gettext("Working..."),
                 "failed": gettext("The server could not be reached. Try again."),

@@ -342,3 +342,17 @@ def test_author_view_describes_the_rules_without_learner_data(make_block, monkey
     validation = block.validate()
     assert [message.text for message in validation.messages] == [
         '"Quiz" is not an assignment type of this course\'s grading policy (known types: Final Exam, Homework).']
+
+
+def test_a_learner_the_course_does_not_know_is_told_so(make_block):
+    block = make_block(records=[], min_completion="90")  # the backend has no record of user 7
+    data = block.checklist_data(7, staff=False)
+    assert (data["status"], data["messages"], data["rules"]) == (
+        checklist.NOT_ENROLLED, ["You are not enrolled in this course."], [])
+    assert block.checklist_data(None, staff=False)["status"] == checklist.SIGNED_OUT
+
+
+def test_a_bad_level_from_olx_is_a_configuration_error(make_block):
+    block = make_block(records=[record(7, 9, 10, 0, 0)], min_completion="90", level="gold")
+    assert block.checklist_data(7, staff=True)["config_errors"] == [
+        'The level "gold" is neither "completion" nor "achievement".']
