@@ -280,6 +280,7 @@ class CredentialBlock(CredentialFieldsMixin, XBlock):
             "fields": {name: self.fields[name] for name in self.editable_fields},
             "type_rows": [{"type": name, "value": value} for name, value in (self.min_type_grades or {}).items()],
             "known_types": self._known_types(),
+            "template_names": self.template_names(),
             "modes_text": ", ".join(self.allowed_modes or ()),
             "levels": [(value["value"], gettext(value["display_name"])) for value in self.fields["level"].values],
         }
@@ -299,6 +300,15 @@ class CredentialBlock(CredentialFieldsMixin, XBlock):
         })
         return fragment
 
+    @staticmethod
+    def template_names() -> list[str]:
+        """Names of the platform's certificate templates; empty where the companion app has none to offer."""
+        try:
+            from credential_admin.models import CertificateTemplate
+        except ImportError:
+            return []
+        return sorted(set(CertificateTemplate.objects.values_list("name", flat=True)))
+
     def _known_types(self) -> list[str]:
         try:
             return sorted(self.backend().assignment_types(self.course_key))
@@ -315,7 +325,8 @@ class CredentialBlock(CredentialFieldsMixin, XBlock):
             data = None
         if not isinstance(data, dict):
             return json_response({"result": "error", "errors": {"form": gettext("The form data was not JSON.")}}, 400)
-        clean, errors = clean_settings(data, lambda: self.backend().assignment_types(self.course_key))
+        clean, errors = clean_settings(data, lambda: self.backend().assignment_types(self.course_key),
+                                       self.template_names)
         if errors:
             rendered = {field: message.render(gettext) for field, message in errors.items()}
             return json_response({"result": "error", "errors": rendered}, status=400)

@@ -50,11 +50,14 @@ def parse_available_from(value: str) -> datetime | None:
 
 
 def clean_settings(
-    data: Mapping[str, Any], assignment_types: Callable[[], Iterable[str]]
+    data: Mapping[str, Any],
+    assignment_types: Callable[[], Iterable[str]],
+    template_names: Callable[[], Iterable[str]] = tuple,
 ) -> tuple[dict[str, Any], dict[str, Message]]:
     """Clean a submitted form into field values, or report a message per invalid field.
 
-    `assignment_types` is called only when per-type rules are present (it asks the course's grading policy).
+    `assignment_types` is called only when per-type rules are present (it asks the course's grading policy);
+    `template_names` only when a template is named (an empty answer means "no template store to check against").
     """
     errors: dict[str, Message] = {}
     clean: dict[str, Any] = {
@@ -65,6 +68,8 @@ def clean_settings(
         "allowed_modes": _modes(errors, data.get("allowed_modes")),
         "available_from": _date(errors, data.get("available_from")),
     }
+    if clean["template"] and "template" not in errors:
+        _check_template(errors, clean["template"], template_names)
     type_grades = _type_rows(errors, data.get("min_type_grades"))
     raw_criteria = {
         "min_completion": _as_text(data.get("min_completion")).strip(),
@@ -88,6 +93,15 @@ def _unknown_types(names: list[str], assignment_types: Callable[[], Iterable[str
     except Exception:  # any failure to read the policy is reported to the author, never a 500
         return {"min_type_grades": Message(N_("The course's grading policy could not be read; try again."))}
     return check_assignment_types(Criteria(min_type_grades=dict.fromkeys(names, Decimal(0))), known)
+
+
+def _check_template(errors: dict, name: str, template_names: Callable[[], Iterable[str]]) -> None:
+    known = sorted(set(template_names()))
+    if known and name not in known:
+        errors["template"] = Message(
+            N_('No certificate template is named "{name}" (templates: {known}). Leave empty for the built-in one.'),
+            {"name": name, "known": ", ".join(known)},
+        )
 
 
 def _as_text(value: Any) -> str:

@@ -83,6 +83,7 @@ def make_block(monkeypatch):
     def make(user_id=7, staff=False, records=(), credential=None, **fields):
         backend = FakeBackend(records)
         monkeypatch.setattr(CredentialBlock, "backend", staticmethod(lambda: backend))
+        monkeypatch.setattr(CredentialBlock, "template_names", staticmethod(lambda: ["Gold", "Plain"]))
         runtime = Runtime(services={"field-data": KvsFieldData(DictKeyValueStore()),
                                     "user": FakeUsers(user_id, staff)})
         block = runtime.construct_xblock_from_class(CredentialBlock, ScopeIds(user_id, "credential", USAGE, USAGE))
@@ -152,6 +153,8 @@ VALID = {"display_name": "Achievement", "level": "achievement", "min_completion"
     ("allowed_modes", "verified, Not A Slug", "allowed_modes",
      '"Not A Slug" is not an enrollment mode slug (lower-case letters, digits, "-" and "_").'),
     ("level", "gold", "level", 'Choose "completion" or "achievement".'),
+    ("template", "gold", "template",
+     'No certificate template is named "gold" (templates: Gold, Plain). Leave empty for the built-in one.'),
     ("display_name", "  ", "display_name", "This field is required."),
 ])
 def test_each_bad_value_gets_its_own_message_and_nothing_is_saved(make_block, field, value, key, expected):
@@ -182,12 +185,14 @@ def test_not_json_is_a_400_not_a_500(make_block):
 def test_valid_form_saves_every_field(make_block):
     block = make_block()
     status, body = post_json(block, "studio_submit", {**VALID, "allowed_modes": "verified, honor, verified",
+                                                      "template": "Gold",
                                                       "available_from": "2026-09-01", "min_completion": " 82.5 "})
     assert (status, body) == (200, {"result": "success"})
     assert block.level == "achievement"
     assert (block.min_completion, block.min_grade, block.min_type_grades) == ("82.5", "80", {"Final Exam": "75"})
     assert block.allowed_modes == ["verified", "honor"]
     assert block.available_from == "2026-09-01"
+    assert block.template == "Gold"
 
 
 def test_every_problem_is_reported_at_once(make_block):
