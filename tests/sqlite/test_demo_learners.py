@@ -94,3 +94,16 @@ def test_staff_counts_and_csv_cover_every_demo_learner(demo, client):
     assert (rows["dana"]["grade_percent"], rows["dana"]["Final Exam percent"], rows["dana"]["eligible"]) == (
         "88.0", "70.0", "no")
     assert rows["chen"]["eligible"] == "yes"
+
+
+def test_reset_restores_the_seeded_progress(demo, client):
+    client.force_login(get_user_model().objects.get(username="dana"))
+    problem = "block-v1:Demo+CX101+2026+type@problem+block@final_q3"
+    answer = client.post(f"/courses/{COURSE_KEY}/xblock/{problem}/handler/submit/",
+                         data='{"answer": "1"}', content_type="application/json")  # "revoked": right, +2 points
+    assert answer.json()["earned"] == 2.0
+    assert progress(client, "dana", ACHIEVEMENT)["rules"][1]["current"] == 90  # (4 + 3 + 2) / 10
+    call_command("demo_setup", stdout=io.StringIO())  # a plain rerun keeps what learners did
+    assert progress(client, "dana", ACHIEVEMENT)["rules"][1]["current"] == 90
+    call_command("demo_setup", "--reset", stdout=io.StringIO())
+    assert progress(client, "dana", ACHIEVEMENT)["rules"][1]["current"] == 70
