@@ -6,16 +6,23 @@ from typing import Any
 from credential_admin.models import AuditLog
 
 
-def record(action: str, *, credential=None, credential_id: int | None = None, config=None, actor=None,
-           **details: Any) -> AuditLog:
-    """Write one audit entry; `actor` None means the system (a task, a signal, a command without a user)."""
-    return AuditLog.objects.create(
+def entry(action: str, *, credential=None, credential_id: int | None = None, config=None, actor=None,
+          **details: Any) -> AuditLog:
+    """An unsaved audit entry; `actor` None means the system (a task, a signal, a command without a user)."""
+    return AuditLog(
         action=action,
         credential_id=credential.pk if credential is not None else credential_id,
         config_id=config.pk if config is not None else (credential.config_id if credential is not None else None),
         actor=actor if getattr(actor, "pk", None) else None,
         details={key: value for key, value in details.items() if value is not None},
     )
+
+
+def record(action: str, **kwargs: Any) -> AuditLog:
+    """Write one audit entry (see `entry` for the arguments)."""
+    log = entry(action, **kwargs)
+    log.save()
+    return log
 
 
 def record_many(action: str, credentials, actor=None) -> None:

@@ -26,8 +26,8 @@ from django.utils.translation import override
 
 from credential_admin import conf
 from credential_admin.issuing import signing, storage
-from credential_admin.issuing.audit import record, record_many
-from credential_admin.models import Credential, CredentialConfig
+from credential_admin.issuing.audit import entry, record, record_many
+from credential_admin.models import AuditLog, Credential, CredentialConfig
 from credential_xblock.records import EligibilityContext, LearnerRecord
 from credential_xblock.rules import (
     COMPLETION,
@@ -267,20 +267,28 @@ def issue(credential_id: int, actor=None) -> Credential | None:
         raise
 
 
-def _lock_and_issue(credential_id: int, actor, config: CredentialConfig | None = None) -> Credential | None:
+def _lock_and_issue(credential_id: int, actor) -> Credential | None:
     """Inside a transaction: take the row unless another worker holds it or it needs nothing, then issue it.
     (Only the credential row is locked: locking its configuration too would serialise every worker.)"""
-    credential = (Credential.objects.select_for_update(skip_locked=True)
-                  .filter(pk=credential_id, status__in=(Credential.Status.PENDING, Credential.Status.FAILED))
-                  .first())
+    credential = _lockable().filter(pk=credential_id).first()
     if credential is not None:
-        if config is not None and config.pk == credential.config_id:
-            credential.config = config
-        _issue_locked(credential, actor)
+        _issue_locked(credential, actor).save()
     return credential
 
 
-def _issue_locked(credential: Credential, actor) -> None:
+def _lockable():
+    """Rows still to issue, locked FOR UPDATE; rows another transaction holds are skipped, not waited for."""
+    return Credential.objects.select_for_update(skip_locked=True).filter(
+        status__in=(Credential.Status.PENDING, Credential.Status.FAILED))
+
+
+ISSUED_FIELDS = ["snapshot", "status", "active", "issued_on", "storage_key", "pdf_sha256", "payload", "signature",
+                 "key_id", "failure_reason", "attempts", "modified"]
+
+
+def _issue_locked(credential: Credential, actor) -> AuditLog:
+    """Sign, render, store, then mark the row issued; returns its audit entry, unsaved (batches insert theirs
+    together)."""
     issued_on = credential.issued_on or dj_timezone.localdate()
     payload = payload_for(credential, issued_on)
     signing.register_public_keys()
@@ -298,8 +306,8 @@ def _issue_locked(credential: Credential, actor) -> None:
     credential.key_id = key_id
     credential.failure_reason = ""
     credential.attempts += 1
-    credential.save()
-    record("issued", credential=credential, actor=actor, key_id=key_id, sha256=credential.pdf_sha256)
+    credential.save(update_fields=ISSUED_FIELDS)
+    return entry("issued", credential=credential, actor=actor, key_id=key_id, sha256=credential.pdf_sha256)
 
 
 def mark_failed(credential_id: int, reason: str, actor=None) -> None:
@@ -336,10 +344,16 @@ def issue_for_users(config: CredentialConfig, user_ids: Sequence[int], actor=Non
 
 
 def _issue_each(credentials: Sequence[Credential], result: BatchResult, actor) -> None:
-    for credential in credentials:
+    """Lock the batch's rows in one query, then issue each in a savepoint; audit entries in one insert."""
+    by_id = {c.pk: c for c in credentials}
+    locked = list(_lockable().filter(pk__in=list(by_id)).order_by("pk"))
+    result.already += len(credentials) - len(locked)  # issued meanwhile, or being issued by another worker
+    entries = []
+    for credential in locked:
+        credential.config = by_id[credential.pk].config
         try:
             with transaction.atomic():
-                done = _lock_and_issue(credential.pk, actor, credential.config)
+                entries.append(_issue_locked(credential, actor))
         except RenderError as exc:
             mark_failed(credential.pk, str(exc), actor)
             result.failed[credential.user_id] = str(exc)
@@ -348,11 +362,9 @@ def _issue_each(credentials: Sequence[Credential], result: BatchResult, actor) -
             mark_failed(credential.pk, str(exc), actor)
             result.failed[credential.user_id] = str(exc)
             result.interrupted = True
-            return
-        if done is None:
-            result.already += 1
-        else:
-            result.issued += 1
+            break
+        result.issued += 1
+    AuditLog.objects.bulk_create(entries)
 
 
 def active_credential(user_id: int, config: CredentialConfig) -> Credential | None:
