@@ -206,7 +206,7 @@ pdfmetrics.registerFont(_NoInitialFont())
 def new_canvas(pagesize: tuple[float, float]) -> tuple[Canvas, io.BytesIO]:
     """A canvas writing to memory, with a DocFonts attached as `canvas.fonts`."""
     buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=pagesize, pageCompression=1, initialFontName=_NoInitialFont.fontName)
+    canvas = Canvas(buffer, pagesize=pagesize, pageCompression=0, initialFontName=_NoInitialFont.fontName)
     canvas.fonts = DocFonts(canvas._doc)
     return canvas, buffer
 
