@@ -269,9 +269,14 @@ def _glyph_operators(resolve, line: Line, size: float) -> str:
     pen = current = 0.0
     for start, end, actual in line.spans:
         out.parts.append(f"/Span <</ActualText <FEFF{actual.encode('utf-16-be').hex().upper()}>>> BDC")
+        cids = out.cids
         for glyph in line.glyphs[start:end]:
             name, cid = glyph.shared or resolve(glyph.font, glyph.gid, glyph.text)
-            out.glyph(name, cid, glyph.dy, pen + glyph.dx - current)
+            shift = pen + glyph.dx - current
+            if name is out.resource and glyph.dy == out.rise and -0.05 < shift < 0.05:
+                cids.append(cid)  # the common case: the next glyph, where the previous one ended
+            else:
+                out.glyph(name, cid, glyph.dy, shift)
             current = pen + glyph.dx + glyph.width
             pen += glyph.advance
         out.flush()
