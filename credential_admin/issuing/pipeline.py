@@ -234,19 +234,26 @@ def rule_lines(rules_met: Sequence[dict[str, Any]], language: str = "") -> list[
         return lines
 
 
-def render(credential: Credential, payload: dict[str, Any], envelope: bytes) -> bytes:
-    """The certificate PDF with the signed envelope embedded."""
+def render(credential: Credential, payload: dict[str, Any], envelope: bytes, templates: dict | None = None) -> bytes:
+    """The certificate PDF with the signed envelope embedded. `templates` caches resolved templates by (name,
+    language) across a batch, sparing a template query per certificate."""
     from credential_admin.issuing import pdf  # ReportLab loads only where PDFs are made
+    from credential_admin.issuing.pdf import _resolve as resolve_template
 
     facts = credential.snapshot
+    language = facts.get("language") or "en"
     certificate = pdf.CertificateFacts(
         learner_name=payload["name"], title=payload["title"], level=_level_label(payload["level"]),
         issued_on=date.fromisoformat(payload["issued_on"]), verify_url=payload["verify_url"],
-        short_code=payload["code"], rules_met=rule_lines(payload["rules_met"], facts.get("language", "")),
-        issuer=payload["issuer"], language=facts.get("language") or "en",
+        short_code=payload["code"], rules_met=tuple(rule_lines(payload["rules_met"], facts.get("language", ""))),
+        issuer=payload["issuer"], language=language,
     )
+    templates = {} if templates is None else templates
     try:
-        return pdf.render_certificate(certificate, credential.config.template or None, payload=envelope)
+        key = (credential.config.template or None, language)
+        if key not in templates:
+            templates[key] = resolve_template(*key)
+        return pdf.render_certificate(certificate, templates[key], payload=envelope)
     except Exception as exc:  # a bad template, a name no font covers: permanent, reported on the row
         raise RenderError(f"{type(exc).__name__}: {exc}") from exc
 
@@ -286,14 +293,15 @@ ISSUED_FIELDS = ["snapshot", "status", "active", "issued_on", "storage_key", "pd
                  "key_id", "failure_reason", "attempts", "modified"]
 
 
-def _issue_locked(credential: Credential, actor) -> AuditLog:
+def _issue_locked(credential: Credential, actor, templates: dict | None = None) -> AuditLog:
     """Sign, render, store, then mark the row issued; returns its audit entry, unsaved (batches insert theirs
     together)."""
     issued_on = credential.issued_on or dj_timezone.localdate()
     payload = payload_for(credential, issued_on)
     signing.register_public_keys()
     data, signature, key_id = signing.sign(payload)
-    pdf_bytes = render(credential, payload, signing.envelope(data, signature, key_id, payload["verify_url"]))
+    pdf_bytes = render(credential, payload, signing.envelope(data, signature, key_id, payload["verify_url"]),
+                       templates)
     key = storage.key_for(credential.config_id, credential.verification_id)
     storage.store(key, pdf_bytes)
     credential.snapshot = {**credential.snapshot, "issued_on": issued_on.isoformat()}
@@ -348,12 +356,12 @@ def _issue_each(credentials: Sequence[Credential], result: BatchResult, actor) -
     by_id = {c.pk: c for c in credentials}
     locked = list(_lockable().filter(pk__in=list(by_id)).order_by("pk"))
     result.already += len(credentials) - len(locked)  # issued meanwhile, or being issued by another worker
-    entries = []
+    entries, templates = [], {}
     for credential in locked:
         credential.config = by_id[credential.pk].config
         try:
             with transaction.atomic():
-                entries.append(_issue_locked(credential, actor))
+                entries.append(_issue_locked(credential, actor, templates))
         except RenderError as exc:
             mark_failed(credential.pk, str(exc), actor)
             result.failed[credential.user_id] = str(exc)

@@ -6,4 +6,5 @@ To add a benchmark: a module here with `run() -> dict[str, float]`, and its name
 MODULES = [
     "tests.benchmarks.render",
     "tests.benchmarks.verify",
+    "tests.benchmarks.issue",
 ]
