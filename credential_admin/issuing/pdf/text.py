@@ -115,20 +115,23 @@ def _shape_run(font: Font, text: str, rtl: bool) -> list[Glyph]:
     buffer.direction = "rtl" if rtl else "ltr"
     hb.shape(font.hb_font, buffer, _FEATURES)
     scale = font.scale
-    infos, positions = buffer.glyph_infos, buffer.glyph_positions
-    starts = [*sorted({info.cluster for info in infos}), len(text)]
-    span = {start: text[start:end] for start, end in itertools.pairwise(starts)}
-    widths = font.widths
-    shared = shared_cids(font)
-    glyphs = []
-    for info, pos in zip(infos, positions, strict=True):
-        gid = info.codepoint
-        if gid == 0:
-            char = next((c for c in span[info.cluster] if not font.covers(c)), span[info.cluster][0])
-            raise GlyphMissingError(f"Font {font.name} has no glyph for {char!r} (U+{ord(char):04X}) in {text!r}")
-        glyphs.append(Glyph(font, gid, pos.x_advance * scale, pos.x_offset * scale, pos.y_offset * scale,
-                            widths[gid], span.pop(info.cluster, ""), shared.get(gid)))
-    return glyphs
+    infos = buffer.glyph_infos
+    gids = [info.codepoint for info in infos]
+    clusters = [info.cluster for info in infos]
+    if 0 in gids:
+        cluster = clusters[gids.index(0)]
+        char = next((c for c in text[cluster:] if not font.covers(c)), text[cluster])
+        raise GlyphMissingError(f"Font {font.name} has no glyph for {char!r} (U+{ord(char):04X}) in {text!r}")
+    if clusters == list(range(len(text))):  # one glyph per character, the usual case
+        texts = list(text)
+    else:  # the first glyph of each cluster stands for the cluster's characters
+        starts = [*sorted(set(clusters)), len(text)]
+        span = {start: text[start:end] for start, end in itertools.pairwise(starts)}
+        texts = [span.pop(cluster, "") for cluster in clusters]
+    widths, shared, new = font.widths, shared_cids(font), tuple.__new__
+    return [new(Glyph, (font, gid, pos.x_advance * scale, pos.x_offset * scale, pos.y_offset * scale, widths[gid],
+                        glyph_text, shared.get(gid)))
+            for gid, pos, glyph_text in zip(gids, buffer.glyph_positions, texts, strict=True)]
 
 
 def visual_runs(text: str) -> list[tuple[str, bool]]:
