@@ -6,10 +6,12 @@ uploads a clear message (400), too many uploads 429. Only `records` queries the 
 from __future__ import annotations
 
 import json
+import logging
 from functools import wraps
 from typing import Any
 from urllib.parse import urlencode
 
+from django.core.exceptions import ImproperlyConfigured
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.template.defaultfilters import filesizeformat
@@ -24,6 +26,7 @@ from credential_admin import conf
 from . import export, pdfcheck, ratelimit, records
 
 JSON_LD = "application/ld+json"
+log = logging.getLogger(__name__)
 
 
 def max_upload_bytes() -> int:
@@ -33,6 +36,18 @@ def max_upload_bytes() -> int:
 def per_minute(name: str, default: int) -> int:
     """A rate limit from settings (``CREDENTIAL_XBLOCK_VERIFY_<name>_PER_MINUTE``) or its default."""
     return int(conf.get(f"VERIFY_{name}_PER_MINUTE") or default)
+
+
+def signing_available(view):
+    """503 instead of a crash when no signing key is configured (a server problem, not the caller's)."""
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except ImproperlyConfigured:
+            log.exception("Cannot sign Open Badges documents")
+            return JsonResponse({"error": _("Signed documents are unavailable right now.")}, status=503)
+    return wrapper
 
 
 def feature_required(name: str):
@@ -169,6 +184,7 @@ def public_json(facts: records.PublicFacts) -> dict[str, Any]:
 
 @require_GET
 @feature_required("OPEN_BADGES_EXPORT")
+@signing_available
 def ob3(request: HttpRequest, verification_id: str) -> HttpResponse:
     """The signed OpenBadgeCredential of a current (issued) credential."""
     credential = records.find(verification_id)
@@ -192,6 +208,7 @@ def _json_ld(document: dict[str, Any]) -> HttpResponse:
 
 @require_GET
 @cache_control(public=True, max_age=300)
+@signing_available
 def status_list(request: HttpRequest, number: int) -> HttpResponse:
     """A signed BitstringStatusListCredential (revocation)."""
     document = export.signed_status_list(number, timezone.now())

@@ -306,3 +306,11 @@ def test_organisation_issuer_controls_its_key(client, learner, config):
         assert client.get(method[len(BASE):]).json()["controller"] == badge["issuer"]["id"]
         assert independent_verify(badge, _key_resolver(client)(method))
     assert client.get(method[len(BASE):]).status_code == 404  # no longer an issuer here
+
+
+def test_no_active_signing_key_is_503_not_500(client, learner, config, settings):
+    credential = make_credential(learner, config)
+    settings.CREDENTIAL_XBLOCK_ACTIVE_KEY_ID = "no-such-key"  # misconfigured: nothing can sign
+    assert client.get(f"/credentials/verify/{credential.verification_id}/ob3/").status_code == 503
+    assert client.get("/credentials/status/0/").status_code == 503
+    assert "Verified" in text(page(client, credential))  # existing signatures still verify
