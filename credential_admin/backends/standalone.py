@@ -11,7 +11,7 @@ from collections.abc import Iterator, Sequence
 
 from django.contrib.auth import get_user_model
 
-from credential_admin.backends.completion import completed_blocks
+from credential_admin.backends.completion import completed_blocks, raw_rows
 from credential_admin.backends.units import Unit, count_units
 from credential_admin.standalone import grading
 from credential_admin.standalone.models import Course, Enrollment, Score, full_name
@@ -76,7 +76,7 @@ class StandaloneBackend:
         rows = (Score.objects.filter(course=course, user_id__in=ids)
                 .values_list("user_id", "block_key", "earned", "possible"))
         scores: dict[int, dict[str, float]] = defaultdict(dict)
-        for user_id, key, earned, possible in rows.iterator(chunk_size=10000):
+        for user_id, key, earned, possible in raw_rows(rows):
             scores[user_id][key] = earned / possible if possible > 0 else 0.0
         return scores
 
