@@ -8,7 +8,7 @@ import pytest
 
 from credential_admin.issuing.pdf import FontError
 from credential_admin.issuing.pdf.fonts import font_chain
-from credential_admin.issuing.pdf.text import shape, visual_runs
+from credential_admin.issuing.pdf.text import GID, shape, visual_runs
 
 WQY = "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"
 
@@ -58,6 +58,6 @@ def test_mixed_direction_text_is_split_into_runs_in_visual_order():
 def test_arabic_letters_are_joined_into_contextual_forms():
     """The same letter three times: final, medial and initial forms (visual order), none the isolated form."""
     chain = font_chain()
-    isolated = shape("ب", chain).glyphs[0].gid
-    forms = [g.gid for g in shape("ببب", chain).glyphs]
+    isolated = shape("ب", chain).glyphs[0][GID]
+    forms = [g[GID] for g in shape("ببب", chain).glyphs]
     assert len(set(forms)) == 3 and isolated not in forms

@@ -13,7 +13,16 @@ from types import SimpleNamespace
 from reportlab.pdfbase import pdfdoc, pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
-from .fonts import COMMON_CHARS, COMMON_LIGATURES, Font, build_subset, compress, subset_tag, to_unicode_cmap
+from .fonts import (
+    COMMON_CHARS,
+    COMMON_LIGATURES,
+    Font,
+    build_subset,
+    compress,
+    font_by_key,
+    subset_tag,
+    to_unicode_cmap,
+)
 
 PAYLOAD_NAME = "credential.json"
 
@@ -144,7 +153,7 @@ class DocFonts:
 
     def __init__(self, doc: pdfdoc.PDFDocument):
         self.own: dict[Font, tuple[str, dict[int, int], list[int], list[str]]] = {}
-        self.shared_used: set[Font] = set()
+        self.shared_used: set[int] = set()  # keys of the fonts whose shared subset is used
         doc.delayedFonts.append(self)
 
     def resource_for(self, font: Font, gid: int, text: str) -> tuple[str, int]:
@@ -164,8 +173,8 @@ class DocFonts:
         return name, cid
 
     def addObjects(self, doc: pdfdoc.PDFDocument) -> None:
-        for font in self.shared_used:
-            name, _, objects = shared_subset(font)
+        for key in self.shared_used:
+            name, _, objects = shared_subset(font_by_key(key))
             objects.add_to(doc, name)
         for font, (name, _, gids, texts) in self.own.items():
             SubsetObjects.build(font, gids, texts).add_to(doc, name)

@@ -15,7 +15,7 @@ import threading
 import unicodedata
 import zlib
 from array import array
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
@@ -61,6 +61,14 @@ def _u16(data: bytes, offset: int) -> int:
     return struct.unpack_from(">H", data, offset)[0]
 
 
+_REGISTRY: list[Font] = []
+_registry_lock = threading.Lock()
+
+
+def font_by_key(key: int) -> Font:
+    return _REGISTRY[key]
+
+
 @dataclass(eq=False)
 class Font:
     """One TrueType face: coverage and metrics through HarfBuzz, raw tables for subsetting."""
@@ -68,6 +76,12 @@ class Font:
     path: Path
     index: int = 0
     shared: bool = False  # its common glyphs form a subset shared by every document (bundled fonts)
+    key: int = field(init=False)  # how cached glyphs refer to it: plain numbers keep caches out of the GC's way
+
+    def __post_init__(self) -> None:
+        with _registry_lock:
+            self.key = len(_REGISTRY)
+            _REGISTRY.append(self)
 
     @property
     def name(self) -> str:

@@ -160,9 +160,12 @@ def modules(text: str) -> list[list[bool]]:
 
 
 @lru_cache(maxsize=40)
-def _run_table(size: int) -> list[str | None]:
-    """Per (row, 8-module chunk, chunk value): the rectangles of its dark runs, filled in as they are met."""
-    return [None] * (size * _stride(size) // 8 * 256)
+def _run_table(size: int) -> dict[int, str]:
+    """Per (row, 8-module chunk, chunk value): the rectangles of its dark runs, filled in as they are met.
+
+    A dict of numbers and strings, which the garbage collector does not track.
+    """
+    return {}
 
 
 def _chunk_runs(row: int, column: int, bits: int, limit: int) -> str:
@@ -192,7 +195,7 @@ def operators(text: str, x: float, y: float, side: float) -> str:
     for index, bits in enumerate(matrix.to_bytes(size * chunks, "little")):
         if bits:
             key = index << 8 | bits
-            runs = table[key]
+            runs = table.get(key)
             if runs is None:
                 runs = table[key] = _chunk_runs(index // chunks, index % chunks * 8, bits, size)
             parts.append(runs)

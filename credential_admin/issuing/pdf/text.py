@@ -12,14 +12,14 @@ import re
 import struct
 import unicodedata
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from typing import NamedTuple
 
 import uharfbuzz as hb
 from bidi import algorithm as bidi
 
 from .document import shared_cids
-from .fonts import Font, FontChain, GlyphMissingError
+from .fonts import Font, FontChain, GlyphMissingError, font_by_key
 
 _RTL_STRONG = {"R", "AL", "RLE", "RLO", "RLI"}
 _FEATURES = {"kern": True, "liga": True}
@@ -30,44 +30,35 @@ _RTL_CHARS = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc\U00010800-\U00
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")  # Unicode category Cc
 
 
-class Glyph(NamedTuple):
-    """A positioned glyph; lengths in 1/1000 em. `width` is the advance the PDF font declares for it.
-
-    `shared` is its (font resource, CID) in a subset shared by every document, or None.
-    """
-
-    font: Font
-    gid: int
-    advance: float
-    dx: float
-    dy: float
-    width: int
-    text: str
-    shared: tuple[str, int] | None
+# A positioned glyph is a plain tuple (plain tuples of numbers and strings are not tracked by the garbage
+# collector, so the word and line caches cost it nothing): (font key, glyph id, advance, x offset, y offset, width,
+# text, shared). Lengths in 1/1000 em; the width is the advance the PDF font declares for it; the font key is
+# fonts.font_by_key's; text is what the glyph stands for; shared is its (font resource, CID) in a subset shared by
+# every document, or None.
+Glyph = tuple
+FONT, GID, ADVANCE, SHARED = 0, 1, 2, 7
 
 
-@dataclass(frozen=True, eq=False)
-class Line:
-    """A shaped line in visual order; `width` in 1/1000 em. Compared by identity: `shape` caches them.
+class Line(NamedTuple):
+    """A shaped line in visual order; `width` in 1/1000 em.
 
     `spans` are its bidi runs, left to right: (first glyph, end glyph, the run's characters in visual order).
     Text extraction tools read a span's /ActualText as characters laid out left to right and apply their own
     right-to-left reordering, as they do for ordinary glyphs, so a right-to-left run is given to them reversed.
+    `shared`: every glyph sits in a shared subset; `shared_fonts`: keys of the fonts of such glyphs.
     """
 
     text: str
     glyphs: tuple[Glyph, ...]
     width: float
     spans: tuple[tuple[int, int, str], ...]
+    shared: bool
+    shared_fonts: tuple[int, ...]
 
-    @cached_property
-    def shared(self) -> bool:
-        """Whether every glyph sits in a shared subset (then the line's operators are the same in any document)."""
-        return all(g.shared for g in self.glyphs)
 
-    @cached_property
-    def shared_fonts(self) -> frozenset[Font]:
-        return frozenset(g.font for g in self.glyphs if g.shared)
+def _line(text: str, glyphs: list[Glyph], spans: tuple[tuple[int, int, str], ...]) -> Line:
+    return Line(text, tuple(glyphs), sum(g[ADVANCE] for g in glyphs), spans, all(g[SHARED] for g in glyphs),
+                tuple({g[FONT] for g in glyphs if g[SHARED]}))
 
 
 @lru_cache(maxsize=4096)
@@ -90,8 +81,8 @@ def shape(text: str, chain: FontChain, primary: Font | None = None) -> Line:
     """
     first = primary or chain.fonts[0]
     if first.charset.issuperset(text) and not _RTL_CHARS.search(text):
-        glyphs = [glyph for word in _WORDS.findall(text) for glyph in _shape_word(first, word)]
-        return Line(text, tuple(glyphs), sum(g.advance for g in glyphs), ((0, len(glyphs), text),))
+        glyphs = [glyph for word in _WORDS.findall(text) for glyph in _shape_word(first.key, word)]
+        return _line(text, glyphs, ((0, len(glyphs), text),))
     glyphs = []
     spans = []
     for run, rtl in visual_runs(text):
@@ -100,12 +91,12 @@ def shape(text: str, chain: FontChain, primary: Font | None = None) -> Line:
         for piece in reversed(pieces) if rtl else pieces:
             glyphs.extend(piece)
         spans.append((start, len(glyphs), run[::-1] if rtl else run))
-    return Line(text, tuple(glyphs), sum(g.advance for g in glyphs), tuple(spans))
+    return _line(text, glyphs, tuple(spans))
 
 
 @lru_cache(maxsize=32768)
-def _shape_word(font: Font, word: str) -> tuple[Glyph, ...]:
-    return tuple(_shape_run(font, word, False))
+def _shape_word(font: int, word: str) -> tuple[Glyph, ...]:
+    return tuple(_shape_run(font_by_key(font), word, False))
 
 
 def _shape_run(font: Font, text: str, rtl: bool) -> list[Glyph]:
@@ -128,10 +119,9 @@ def _shape_run(font: Font, text: str, rtl: bool) -> list[Glyph]:
         starts = [*sorted(set(clusters)), len(text)]
         span = {start: text[start:end] for start, end in itertools.pairwise(starts)}
         texts = [span.pop(cluster, "") for cluster in clusters]
-    widths, shared, new = font.widths, shared_cids(font), tuple.__new__
-    return [new(Glyph, (font, gid, pos.x_advance * scale, pos.x_offset * scale, pos.y_offset * scale, widths[gid],
-                        glyph_text, shared.get(gid)))
-            for gid, pos, glyph_text in zip(gids, buffer.glyph_positions, texts, strict=True)]
+    widths, shared, key = font.widths, shared_cids(font), font.key
+    return [(key, gid, pos.x_advance * scale, pos.x_offset * scale, pos.y_offset * scale, widths[gid], glyph_text,
+             shared.get(gid)) for gid, pos, glyph_text in zip(gids, buffer.glyph_positions, texts, strict=True)]
 
 
 def visual_runs(text: str) -> list[tuple[str, bool]]:
@@ -249,17 +239,11 @@ def _num(value: float) -> str:
 def line_operators(fonts, line: Line, x: float, y: float, size: float) -> str:
     """Operators drawing `line` with its left end at (x, y) on the baseline, each bidi run in an /ActualText span.
 
-    `fonts` is the document's DocFonts, which hands out the font resource and CID of each glyph. A line whose
-    glyphs all sit in shared subsets comes out the same in every document, so its operators are cached.
+    `fonts` is the document's DocFonts, which hands out the font resource and CID of glyphs outside the shared
+    subsets.
     """
-    body = _shared_line(line, size) if line.shared else _glyph_operators(fonts.resource_for, line, size)
     fonts.shared_used.update(line.shared_fonts)
-    return f"BT 1 0 0 1 {_num(x)} {_num(y)} Tm {body}"
-
-
-@lru_cache(maxsize=16384)
-def _shared_line(line: Line, size: float) -> str:
-    return _glyph_operators(None, line, size)
+    return f"BT 1 0 0 1 {_num(x)} {_num(y)} Tm {_glyph_operators(fonts.resource_for, line, size)}"
 
 
 def _glyph_operators(resolve, line: Line, size: float) -> str:
@@ -273,15 +257,15 @@ def _glyph_operators(resolve, line: Line, size: float) -> str:
     for start, end, actual in line.spans:
         out.parts.append(f"/Span <</ActualText <FEFF{actual.encode('utf-16-be').hex().upper()}>>> BDC")
         cids = out.cids
-        for glyph in line.glyphs[start:end]:
-            name, cid = glyph.shared or resolve(glyph.font, glyph.gid, glyph.text)
-            shift = pen + glyph.dx - current
-            if name is out.resource and glyph.dy == out.rise and -0.05 < shift < 0.05:
+        for font, gid, advance, dx, dy, width, text, shared in line.glyphs[start:end]:
+            name, cid = shared or resolve(font_by_key(font), gid, text)
+            shift = pen + dx - current
+            if name is out.resource and dy == out.rise and -0.05 < shift < 0.05:
                 cids.append(cid)  # the common case: the next glyph, where the previous one ended
             else:
-                out.glyph(name, cid, glyph.dy, shift)
-            current = pen + glyph.dx + glyph.width
-            pen += glyph.advance
+                out.glyph(name, cid, dy, shift)
+            current = pen + dx + width
+            pen += advance
         out.flush()
         out.parts.append("EMC")
     return out.finish()
@@ -344,7 +328,10 @@ class _SharedOnly:
     """Stands in for a document's DocFonts while drawing text whose glyphs are all in shared subsets."""
 
     def __init__(self):
-        self.shared_used: set[Font] = set()
+        self.shared_used: set[int] = set()
+
+    def resource_for(self, font: Font, gid: int, text: str) -> tuple[str, int]:
+        raise AssertionError("only lines in shared subsets are drawn without a document")
 
 
 def box_operators(fonts, text: str, chain: FontChain, primary: Font | None, box: tuple[float, float, float, float],
@@ -363,10 +350,10 @@ def box_operators(fonts, text: str, chain: FontChain, primary: Font | None, box:
 
 
 @lru_cache(maxsize=4096)
-def _shared_box(text, chain, primary, box, size, wrap, shrink, align) -> tuple[str, frozenset[Font]] | None:
+def _shared_box(text, chain, primary, box, size, wrap, shrink, align) -> tuple[str, tuple[int, ...]] | None:
     x, y, width, height = box
     block = fit(text, chain, primary, size=size, width=width, height=height, wrap=wrap, shrink=shrink)
     if not all(line.shared for line in block.lines):
         return None
     fonts = _SharedOnly()
-    return block_operators(fonts, block, x, y, width, height, align), frozenset(fonts.shared_used)
+    return block_operators(fonts, block, x, y, width, height, align), tuple(fonts.shared_used)
