@@ -77,9 +77,19 @@ def setup_demo(reset: bool = False, reload_course: bool = False, say: Callable[[
         say(f"Loaded the demo course {course.course_key} ({course.title}).")
     # Publishing syncs configurations through a signal; sync here too so that a demo is claimable whatever ran.
     sync_course(COURSE_KEY)
+    _ensure_completion_tracking()
     _ensure_admin(say)
     for learner in LEARNERS:
         _ensure_learner(learner, reset, say)
+
+
+def _ensure_completion_tracking() -> None:
+    """edx-completion records nothing while its switch is off; a migration turns it on, but a flushed database
+    (tests) or an admin may have turned it off, and the demo means nothing without completion."""
+    from completion.waffle import ENABLE_COMPLETION_TRACKING_SWITCH
+    from waffle.models import Switch
+
+    Switch.objects.update_or_create(name=ENABLE_COMPLETION_TRACKING_SWITCH.name, defaults={"active": True})
 
 
 def _ensure_admin(say: Callable[[str], None]) -> None:
