@@ -33,10 +33,10 @@ def _optional(path: str, name: str):
 
 
 # --- courses -----------------------------------------------------------------------------------------------------
-def get_course(course_key) -> Any:
-    """The course block from the modulestore, with its whole tree (``depth=None``)."""
+def get_course(course_key, depth: int | None = None) -> Any:
+    """The course block from the modulestore: its whole tree by default, just the course block with ``depth=0``."""
     store = _module("xmodule.modulestore.django").modulestore()
-    course = store.get_course(_course_key(course_key), depth=None)
+    course = store.get_course(_course_key(course_key), depth=depth)
     if course is None:
         raise LookupError(f"No course {course_key!s} in the modulestore.")
     return course

@@ -27,11 +27,11 @@ class OpenEdxBackend:
     """LearnerDataBackend over the platform's modulestore, completion, grades and enrollments."""
 
     def assignment_types(self, course_key: str) -> list[str]:
-        policy = compat.get_course(course_key).grading_policy
+        policy = compat.get_course(course_key, depth=0).grading_policy
         return [str(entry["type"]) for entry in policy.get("GRADER", [])]
 
     def course_title(self, course_key: str) -> str:
-        return compat.course_title(course_key) or str(compat.get_course(course_key).display_name_with_default)
+        return compat.course_title(course_key) or str(compat.get_course(course_key, depth=0).display_name_with_default)
 
     def enrolled_user_ids(self, course_key: str) -> Iterator[int]:
         return compat.enrolled_user_ids(course_key)
