@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from pyld import jsonld
+from pyld.context_resolver import ContextResolver
 
 CONTEXTS_DIR = Path(__file__).resolve().parent.parent / "contexts"
 VC_V2 = "https://www.w3.org/ns/credentials/v2"
@@ -21,6 +22,10 @@ PINNED: dict[str, str] = {
     VC_V2: "credentials-v2.json",
     OB_V3: "ob-context-3.0.3.json",
 }
+
+
+# Our own cache of resolved contexts: pyld's shared one could hold a copy another caller fetched from the network.
+_RESOLVED: dict = {}
 
 
 class ContextRefused(jsonld.JsonLdError):
@@ -69,7 +74,8 @@ def canonicalize(document: dict[str, Any]) -> str:
 
     Raises `UndefinedTerm` for anything the contexts leave undefined, `ContextRefused` for unpinned contexts.
     """
-    options = {"documentLoader": document_loader, "base": None}
+    options = {"documentLoader": document_loader, "base": None,
+               "contextResolver": ContextResolver(_RESOLVED, document_loader)}
     expanded = jsonld.JsonLdProcessor(on_property_dropped=_refuse_dropped).expand(document, options)
     _check_types(expanded)
     return jsonld.normalize(expanded, {**options, "algorithm": "URDNA2015", "format": "application/n-quads"})

@@ -100,3 +100,16 @@ def test_added_undefined_property_breaks_verification():
     secured = signed_vector()
     secured["credentialSubject"]["grade"] = "A+"
     assert not dataintegrity.verify(secured, lambda _method: KEY.public_key()).valid
+
+
+def test_pinned_contexts_win_over_what_other_pyld_callers_cached():
+    """pyld caches tagged contexts process-wide by URL; another caller's copy must not change our output."""
+    from pyld import jsonld as pyld_jsonld
+
+    fake = {"@context": {"name": "https://evil.example/name", "id": "@id", "type": "@type"}}
+    try:
+        pyld_jsonld.expand({"@context": jsonld.VC_V2, "name": "x"}, {"documentLoader": lambda url, options=None: {
+            "contextUrl": None, "documentUrl": url, "document": fake, "tag": "static"}})  # cached by URL
+        assert jsonld.canonicalize(VECTOR["unsecured_credential"]) == CANONICAL
+    finally:
+        pyld_jsonld._resolved_context_cache.clear()  # leave pyld's process-wide cache as other tests expect
