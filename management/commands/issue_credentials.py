@@ -80,12 +80,14 @@ class Command(BaseCommand):
         for target in targets:
             progress = Progress(self.stderr if self.stderr.isatty() else self.stdout, len(target.user_ids),
                                 str(target.config))
+            counts = BatchResult()
             for done, result in bulk.issue(target):
-                total.issued += result.issued
-                total.already += result.already
-                total.not_eligible += result.not_eligible
-                total.failed.update(result.failed)
-                progress.update(done, total)
+                for tally in (counts, total):
+                    tally.issued += result.issued
+                    tally.already += result.already
+                    tally.not_eligible += result.not_eligible
+                    tally.failed.update(result.failed)
+                progress.update(done, counts)
         return total
 
     def dry_run(self, targets: list[bulk.Target]) -> None:

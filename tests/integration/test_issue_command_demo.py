@@ -62,6 +62,10 @@ def test_demo_dry_run_then_issue_then_rerun(service_env, s3_server, s3_bucket):
     first = run(service_env, "--all")
     assert first.returncode == 0, first.stderr
     assert "Issued 3, already held 0, not eligible 7, failed 0." in first.stdout
+    assert "Certificate of Achievement (course-v1:Demo+CX101+2026): 5/5 learners · issued 1 · already 0 · " \
+           "not eligible 4 · failed 0 · " in first.stdout  # plain progress lines: no terminal here
+    assert "Certificate of Completion (course-v1:Demo+CX101+2026): 5/5 learners · issued 2 · already 0 · " \
+           "not eligible 3 · failed 0 · " in first.stdout
     held = sorted(Credential.objects.values_list("config__display_name", "user__username", "status"))
     assert held == [("Certificate of Achievement", "chen", "issued"), ("Certificate of Completion", "ben", "issued"),
                     ("Certificate of Completion", "chen", "issued")]
