@@ -5,6 +5,7 @@ import pytest
 from completion.models import BlockCompletion
 from django.test import Client
 
+from credential_admin.backends.standalone import StandaloneBackend
 from credential_admin.standalone.models import Course, Enrollment, Score
 
 pytestmark = pytest.mark.django_db
@@ -136,3 +137,18 @@ def test_staff_see_edit_links(demo_course, staff_user):
     client = Client()
     client.force_login(staff_user)
     assert f'href="{STUDIO}"' in client.get(UNIT).content.decode()
+
+
+def test_problems_inside_optional_content_still_grade(completion_course, make_learner):
+    alice = make_learner(completion_course, "alice")
+    client = Client()
+    client.force_login(alice)
+    problem = "block-v1:Demo+COMP+2026+type@problem+block@extra_problem"
+    url = f"/courses/{completion_course.course_key}/xblock/{problem}/handler/submit/"
+    assert post_json(client, url, {"answer": "0"}).json()["correct"] is True
+    assert Score.objects.get(user=alice).block_key == problem
+    # The grade counts (Homework: the mixed unit's two problems, 1 of 2 answered → 50%), completion does not:
+    # extra_problem sits in the Optional wrapper, outside every unit's counted blocks.
+    (record,) = StandaloneBackend().records(completion_course.course_key, [alice.pk])
+    assert record.type_percents == {"Homework": 0.5}
+    assert record.completed_units == 0
