@@ -5,6 +5,7 @@ To add a benchmark: a module here with `run() -> dict[str, float]`, and its name
 """
 MODULES = [
     "tests.benchmarks.render",
+    "tests.benchmarks.evaluate",
     "tests.benchmarks.verify",
     "tests.benchmarks.issue",
 ]
