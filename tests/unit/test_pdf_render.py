@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import datetime
 import io
+import json
 import re
 import subprocess
 import tempfile
+from pathlib import Path
 
 import pytest
 import qrcode
@@ -313,3 +315,13 @@ def no_pages() -> bytes:
 def test_bad_backgrounds_are_refused_with_a_specific_message(data, message):
     with pytest.raises(TemplateError, match=message):
         render_certificate(facts(), UploadedTemplate(data, {"pages": {}}))
+
+
+def test_the_example_uploaded_template_in_static_renders():
+    folder = Path(__file__).resolve().parents[2] / "static" / "pdf_templates"
+    template = UploadedTemplate((folder / "example-background.pdf").read_bytes(),
+                                json.loads((folder / "example-layout.json").read_text()))
+    pdf = render_certificate(facts("Grzegorz Brzęczyszczykiewicz"), template)
+    assert "Grzegorz Brzęczyszczykiewicz" in lines(pdf)
+    assert decode_qr(pdf) == [URL]
+    assert all(font["emb"] == "yes" for font in _pdffonts(pdf))
