@@ -51,7 +51,12 @@ def _user_and_course(data: dict) -> tuple[int | None, str | None]:
 
 
 def connect() -> None:
-    """Connect the publish receiver to the standalone runtime's signal, or to the platform's through compat."""
+    """Connect the grade receivers (openedx-events), and the publish receiver to the standalone runtime's signal
+    or to the platform's through compat."""
+    from openedx_events.learning.signals import COURSE_PASSING_STATUS_UPDATED, PERSISTENT_GRADE_SUMMARY_CHANGED
+
+    for event in (COURSE_PASSING_STATUS_UPDATED, PERSISTENT_GRADE_SUMMARY_CHANGED):
+        event.connect(issue_on_grade_change, dispatch_uid=f"credential_admin.issue_on_grade.{event.event_type}")
     if apps.is_installed("credential_admin.standalone"):
         from credential_admin.standalone.signals import course_published
 

@@ -108,18 +108,21 @@ def test_first_claim_syncs_a_block_whose_publish_was_missed(isolated_issuing, ma
     assert state.status == "issued" and CredentialConfig.objects.get().is_published
 
 
-def test_grade_change_issues_only_when_auto_issue_is_on(isolated_issuing, make_learner, settings):
-    from types import SimpleNamespace
+def test_grade_event_issues_only_when_auto_issue_is_on(isolated_issuing, make_learner, settings):
+    from opaque_keys.edx.keys import CourseKey
+    from openedx_events.learning.data import CourseData, CoursePassingStatusData, UserData, UserPersonalData
+    from openedx_events.learning.signals import COURSE_PASSING_STATUS_UPDATED
 
-    from credential_admin import handlers
     from credential_admin.models import Credential
 
     course = load_course(KEY, olx('<credential url_name="any" display_name="Any" min_grade="0"/>'), POLICY)
     learner = make_learner(course, username="zed")
-    event = SimpleNamespace(user=SimpleNamespace(id=learner.pk), course=SimpleNamespace(course_key=KEY))
-    handlers.issue_on_grade_change(None, course_passing_status=event)
+    status = CoursePassingStatusData(
+        is_passing=True, course=CourseData(course_key=CourseKey.from_string(KEY)),
+        user=UserData(id=learner.pk, is_active=True, pii=UserPersonalData(username="zed", email="", name="")))
+    COURSE_PASSING_STATUS_UPDATED.send_event(course_passing_status=status)
     assert not Credential.objects.exists()
     settings.CREDENTIAL_XBLOCK_FEATURES = {"AUTO_ISSUE": True}
-    handlers.issue_on_grade_change(None, course_passing_status=event)
-    handlers.issue_on_grade_change(None, course_passing_status=event)  # sent on every recalculation
+    COURSE_PASSING_STATUS_UPDATED.send_event(course_passing_status=status)
+    COURSE_PASSING_STATUS_UPDATED.send_event(course_passing_status=status)  # sent on every recalculation
     assert list(Credential.objects.values_list("user__username", "status")) == [("zed", "issued")]
