@@ -3,10 +3,11 @@
 Exactly-once comes from the database, not from the callers:
 - reservation inserts rows whose (user, config, active) unique index admits one active row per learner, so racing
   workers and reruns find the row instead of adding one;
-- issuing takes the row with SELECT … FOR UPDATE SKIP LOCKED inside one transaction that spans render and store,
-  so a second worker skips a row being issued, and a worker that dies releases it with its connection;
-- the file key belongs to the row, so a retry overwrites its own earlier attempt, and the row only becomes
-  `issued` in the transaction that follows a successful store.
+- issuing takes the rows with SELECT … FOR UPDATE SKIP LOCKED in a transaction that spans render and store (one
+  per batch, a savepoint per credential), so a second worker skips rows being issued, and a worker that dies
+  releases them with its connection, its uncommitted work undone;
+- the file key belongs to the row, so a retry or a rerun overwrites its own earlier attempt (no orphan), and the
+  row is marked `issued` only after its file is stored, in the same transaction.
 """
 from __future__ import annotations
 
