@@ -10,7 +10,6 @@ from typing import Any
 from urllib.parse import quote
 
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
-from django.conf import settings
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
@@ -21,7 +20,7 @@ from credential_admin.models import Credential
 from . import dataintegrity, openbadges, statuslist
 from .jsonld import OB_V3, VC_V2
 from .multibase import ed25519_multikey
-from .records import PublicFacts, base_url
+from .records import PublicFacts, base_url, issuer_name
 
 
 def issuer_url(org: str = "") -> str:
@@ -65,9 +64,8 @@ def issuer_for(course_key: str) -> openbadges.Issuer:
 
 
 def platform_issuer() -> openbadges.Issuer:
-    """The platform's Profile, named by ISSUER_NAME, else the LMS's PLATFORM_NAME, else its address."""
-    name = conf.get("ISSUER_NAME") or getattr(settings, "PLATFORM_NAME", "") or base_url()
-    return openbadges.Issuer(issuer_url(), str(name), base_url() or "/")
+    """The platform's Profile (see `records.issuer_name`)."""
+    return openbadges.Issuer(issuer_url(), issuer_name() or base_url(), base_url() or "/")
 
 
 def issuer_profile(org: str = "") -> dict[str, Any] | None:
