@@ -223,12 +223,18 @@ def evaluate(criteria: Criteria, record: LearnerRecord) -> Evaluation:
 
 
 def _completion_rule(threshold: Decimal, completed: int, counted: int) -> RuleResult:
-    """Completion on units. A course with nothing to count is never met: there is nothing to recognise."""
+    """Completion on units. A course with nothing to count is never met: there is nothing to recognise.
+
+    Units left are the fewest that make the rule pass as the learner sees it: the shown percent rounds half-up,
+    so c units pass when 100 * c / counted >= ceil(threshold) - 1/2. This is DESIGN.md's ceil(threshold * counted) -
+    completed wherever rounding changes nothing, and stays truthful where it does (decimal thresholds, or large
+    courses where one unit fewer already shows the threshold).
+    """
     current = displayed_percent(Fraction(completed, counted)) if counted else 0
     met = counted > 0 and current >= threshold
-    needed = math.ceil(threshold * counted / HUNDRED) - completed
-    # Rounding can make a rule fail while the raw share already reaches the threshold: one more unit always helps.
-    remaining = 0 if met or not counted else max(1, needed)
+    lowest_shown = Fraction(int(threshold.to_integral_value(rounding=ROUND_CEILING))) - Fraction(1, 2)
+    needed = max(0, math.ceil(lowest_shown * counted / 100)) - completed
+    remaining = 0 if met or not counted else needed
     return RuleResult(COMPLETION, current, threshold, met, remaining, total_units=counted, completed_units=completed)
 
 

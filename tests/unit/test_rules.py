@@ -124,6 +124,15 @@ def test_completion_rule_met_when_rounded_value_reaches_threshold():
     # 180 of 201 units is 89.55%, which the learner sees as 90%: met, although ceil(0.9 * 201) = 181.
     [rule] = evaluate(parse_criteria({"min_completion": "90"}), record(completed=180, counted=201)).rules
     assert (rule.current, rule.met, rule.remaining) == (90, True, 0)
+    # So at 170 of 201 (85%), 10 more units are enough, not the 11 that ceil(0.9 * 201) - 170 would claim.
+    [rule] = evaluate(parse_criteria({"min_completion": "90"}), record(completed=170, counted=201)).rules
+    assert (rule.current, rule.met, rule.remaining) == (85, False, 10)
+
+
+def test_decimal_completion_threshold_counts_the_units_that_really_pass():
+    # 63.01% of 71 units: 45 units show 63% (fails); 46 show 65%; ceil(0.6301 * 71) = 45 would be one short.
+    [rule] = evaluate(parse_criteria({"min_completion": "63.01"}), record(completed=0, counted=71)).rules
+    assert rule.remaining == 46
 
 
 def test_grade_rules_report_points_left():
@@ -232,8 +241,10 @@ def test_units_left_are_enough_and_grade_points_are_exact(case):
     for rule in evaluate(criteria, learner).rules:
         assert rule.met == (rule.remaining == 0) or (rule.kind == COMPLETION and learner.counted_units == 0)
         if rule.kind == COMPLETION and not rule.met and learner.counted_units:
-            done = min(learner.completed_units + rule.remaining, learner.counted_units)
-            after = record(done, learner.counted_units)
-            assert evaluate(Criteria(min_completion=criteria.min_completion), after).eligible
+            only_completion = Criteria(min_completion=criteria.min_completion)
+            enough = record(learner.completed_units + rule.remaining, learner.counted_units)
+            one_short = record(learner.completed_units + rule.remaining - 1, learner.counted_units)
+            assert evaluate(only_completion, enough).eligible
+            assert not evaluate(only_completion, one_short).eligible
         elif rule.kind != COMPLETION and not rule.met:
             assert rule.current + rule.remaining >= rule.required > rule.current + rule.remaining - 1
