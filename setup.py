@@ -29,7 +29,8 @@ setup(
     package_dir={"credential_admin.management": "management"},
     include_package_data=True,
     package_data={
-        "credential_xblock": ["templates/*", "templates/**/*", "static/**/*", "locale/**/*"],
+        "credential_xblock": ["templates/*", "templates/**/*", "static/**/*", "locale/**/*", "scenarios/*.xml"],
+        "credential_admin.standalone": ["templates/**/*", "static/**/*"],
         "credential_admin": ["templates/**/*", "static/**/*", "contexts/*", "fixtures/*", "demo/course/**/*"],
     },
     data_files=[],

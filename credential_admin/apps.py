@@ -20,3 +20,8 @@ class CredentialAdminConfig(AppConfig):
             "cms.djangoapp": {"relative_path": "handlers", "receivers": []},
         },
     }
+
+    def ready(self) -> None:
+        """Connect the signal receivers: the platform's plugin machinery imports `handlers` in the LMS and CMS,
+        but the standalone runtime has none, and connecting twice is harmless (receivers carry dispatch_uids)."""
+        from credential_admin import handlers  # noqa: F401
