@@ -323,8 +323,8 @@ class StandaloneRuntime(WorkbenchRuntime):
             raise ValueError(f"{handler_name!r} is not a handler of {block.scope_ids.block_type}")
         route = "standalone:studio_handler" if self.studio else "standalone:handler"
         kwargs = {"course_key": str(self.course_key), "usage_id": str(block.scope_ids.usage_id),
-                  "handler": handler_name}
-        url = reverse(route, kwargs=kwargs) + suffix.lstrip("/")
+                  "handler": handler_name, "suffix": suffix.lstrip("/")}
+        url = reverse(route, kwargs=kwargs)
         return f"{url}?{query}" if query else url
 
     def local_resource_url(self, block, uri):

@@ -178,3 +178,11 @@ def test_user_wide_and_type_wide_fields_persist(demo_course, make_learner):
     # Not rows of the course: preferences are per block type, user_info per user.
     assert set(BlockState.objects.filter(user_id=alice.pk).values_list("scope", "course_key")) == {
         ("preferences", ""), ("user_info", "")}
+
+
+def test_handler_urls_with_and_without_suffix(demo_course, make_learner):
+    block = StandaloneRuntime(demo_course.course_key, make_learner(demo_course)).get_block(
+        "block-v1:Demo+CRED101+2026+type@problem+block@hw1_q1")
+    base = f"/courses/{demo_course.course_key}/xblock/{block.scope_ids.usage_id}/handler/submit/"
+    assert block.runtime.handler_url(block, "submit") == base
+    assert block.runtime.handler_url(block, "submit", "/part", "a=1") == f"{base}part?a=1"
