@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import datetime
 import io
+import itertools
 import json
 import re
+import struct
 import subprocess
 import tempfile
 from pathlib import Path
@@ -87,10 +89,42 @@ def test_every_font_is_an_embedded_subset_and_no_glyph_is_notdef(name):
     for font in fonts:
         assert font["type"] == "CID TrueType" and font["emb"] == "yes" and font["sub"] == "yes", font
         assert re.match(r"^[A-Z]{6}\+", font["name"]), font
-    arrays = re.findall(rb"\[([^\]]*)\]\s*TJ", b"\n".join(content_streams(pdf)))
-    cids = [h[i:i + 4] for array in arrays for h in re.findall(rb"<([0-9A-F]+)>", array) for i in range(0, len(h), 4)]
-    assert len(cids) > 100
-    assert b"0000" not in cids  # CID 0 is .notdef: a box
+    used, texts = cids_by_font(pdf), to_unicode(pdf)
+    assert sum(map(len, used.values())) > 40
+    for resource, cids in used.items():
+        outlines = embedded_glyph_sizes(pdf, resource)
+        assert 0 not in cids  # CID 0 is .notdef: a box
+        assert max(cids) < len(outlines)  # every CID is a glyph of the embedded subset, with an outline
+        assert [cid for cid in cids if not outlines[cid] and not texts[resource][cid].isspace()] == []
+
+
+def cids_by_font(pdf: bytes) -> dict[str, set[int]]:
+    """The CIDs drawn with each font resource, from the content streams' Tf and TJ operators."""
+    used: dict[str, set[int]] = {}
+    font = None
+    for stream in content_streams(pdf):
+        for name, array in re.findall(rb"/(\w+) [\d.]+ Tf|\[([^\]]*)\]\s*TJ", stream):
+            if name:
+                font = name.decode()
+                continue
+            for hex_string in re.findall(rb"<([0-9A-F]+)>", array):
+                used.setdefault(font, set()).update(int(hex_string[i:i + 4], 16) for i in range(0, len(hex_string), 4))
+    return used
+
+
+def embedded_glyph_sizes(pdf: bytes, resource: str) -> list[int]:
+    """Byte size of each glyph outline in the TrueType file embedded for font `resource` (0: an empty glyph)."""
+    font = PdfReader(io.BytesIO(pdf)).pages[0]["/Resources"]["/Font"][f"/{resource}"].get_object()
+    descendant = font["/DescendantFonts"][0].get_object()
+    data = descendant["/FontDescriptor"].get_object()["/FontFile2"].get_object().get_data()
+    tables = {data[12 + 16 * i:16 + 16 * i].decode("latin-1"): struct.unpack(">II", data[20 + 16 * i:28 + 16 * i])
+              for i in range(struct.unpack(">H", data[4:6])[0])}
+    glyphs = struct.unpack(">H", data[tables["maxp"][0] + 4:tables["maxp"][0] + 6])[0]
+    long_offsets = struct.unpack(">h", data[tables["head"][0] + 50:tables["head"][0] + 52])[0]
+    loca_at = tables["loca"][0]
+    offsets = (struct.unpack(f">{glyphs + 1}I", data[loca_at:loca_at + 4 * (glyphs + 1)]) if long_offsets else
+               [2 * o for o in struct.unpack(f">{glyphs + 1}H", data[loca_at:loca_at + 2 * (glyphs + 1)])])
+    return [end - start for start, end in itertools.pairwise(offsets)]
 
 
 def _pdffonts(pdf: bytes) -> list[dict[str, str]]:
@@ -103,15 +137,20 @@ def _pdffonts(pdf: bytes) -> list[dict[str, str]]:
                                                        r[76:79].strip()), strict=True)) for r in rows]
 
 
-def glyphs_left_to_right(pdf: bytes, actual_text: str) -> list[str]:
-    """What each glyph of the /ActualText span `actual_text` stands for (per its font's ToUnicode), in drawing order."""
-    reader = PdfReader(io.BytesIO(pdf))
-    fonts = reader.pages[0]["/Resources"]["/Font"]
-    to_unicode = {}
+def to_unicode(pdf: bytes) -> dict[str, dict[int, str]]:
+    """Per font resource of page 1: what each CID stands for, from the font's ToUnicode CMap."""
+    fonts = PdfReader(io.BytesIO(pdf)).pages[0]["/Resources"]["/Font"]
+    found = {}
     for name, font in fonts.items():
         cmap = font.get_object()["/ToUnicode"].get_object().get_data().decode()
-        to_unicode[name[1:]] = {int(cid, 16): bytes.fromhex(text).decode("utf-16-be")
-                                for cid, text in re.findall(r"<([0-9A-F]{4})> <([0-9A-F]+)>", cmap)}
+        found[name[1:]] = {int(cid, 16): bytes.fromhex(text).decode("utf-16-be")
+                           for cid, text in re.findall(r"<([0-9A-F]{4})> <([0-9A-F]+)>", cmap)}
+    return found
+
+
+def glyphs_left_to_right(pdf: bytes, actual_text: str) -> list[str]:
+    """What each glyph of the /ActualText span `actual_text` stands for (per its font's ToUnicode), in drawing order."""
+    to_unicode_maps = to_unicode(pdf)
     marker = f"/ActualText <FEFF{actual_text.encode('utf-16-be').hex().upper()}>".encode()
     stream = next(s for s in content_streams(pdf) if marker in s)
     span = stream.split(marker, 1)[1].split(b"EMC", 1)[0].decode()
@@ -120,7 +159,7 @@ def glyphs_left_to_right(pdf: bytes, actual_text: str) -> list[str]:
         if token[0]:
             font = token[0]
         else:
-            texts += [to_unicode[font][int(token[1][i:i + 4], 16)] for i in range(0, len(token[1]), 4)]
+            texts += [to_unicode_maps[font][int(token[1][i:i + 4], 16)] for i in range(0, len(token[1]), 4)]
     return texts
 
 
