@@ -120,3 +120,27 @@ def test_claiming_twice_gives_one_credential_and_an_ineligible_claim_is_refused(
         api.claim(users[1], config.course_key, config.usage_key)
     assert not Credential.objects.filter(user=users[1]).exists()
     assert s3_server.keys(s3_bucket) == {Credential.objects.get().storage_key}
+
+
+def test_the_database_itself_refuses_a_second_active_credential(course_with_learners):
+    from django.db import IntegrityError, transaction
+
+    config, users = course_with_learners(1)
+    Credential.objects.create(verification_id="a" * 24, short_code="A" * 12, user=users[0], config=config)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Credential.objects.create(verification_id="b" * 24, short_code="B" * 12, user=users[0], config=config,
+                                  status=Credential.Status.FAILED)
+    for letter in "CD":  # inactive rows (NULL marker) never collide
+        Credential.objects.create(verification_id=letter * 24, short_code=letter * 12, user=users[0], config=config,
+                                  status=Credential.Status.SUPERSEDED)
+    assert Credential.objects.filter(user=users[0], config=config).count() == 3
+
+
+def test_kms_encryption_is_configurable(course_with_learners, s3_server, s3_bucket, settings):
+    options = {**s3_server.storage_options(s3_bucket), "encryption": "aws:kms", "kms_key_id": "alias/certificates"}
+    settings.STORAGES = {**settings.STORAGES, "certificates": {
+        "BACKEND": "credential_admin.issuing.s3.PrivateS3Storage", "OPTIONS": options}}
+    config, users = course_with_learners(1)
+    assert pipeline.issue_for_users(config, [users[0].pk]).issued == 1
+    head = s3_server.client().head_object(Bucket=s3_bucket, Key=Credential.objects.get().storage_key)
+    assert head["ServerSideEncryption"] == "aws:kms" and head["SSEKMSKeyId"].endswith("alias/certificates")
