@@ -1,7 +1,8 @@
 """One certificate PDF being written: a ReportLab canvas plus the objects ReportLab has no API for.
 
-Those are the glyph-id fonts of `fonts`, pre-serialised objects reused across documents (shared font subsets,
-the built-in template's fixed drawing), the signed payload as an embedded file, and the document metadata.
+Those are the glyph-id fonts of `fonts` (a shared subset serialised once per process, plus each document's own
+subsets), page content as a zlib-compressed form XObject, the signed payload as an embedded file, and the
+metadata.
 """
 from __future__ import annotations
 
