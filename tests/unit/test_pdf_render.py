@@ -364,3 +364,18 @@ def test_the_example_uploaded_template_in_static_renders():
     assert "Grzegorz Brzęczyszczykiewicz" in lines(pdf)
     assert decode_qr(pdf) == [URL]
     assert all(font["emb"] == "yes" for font in _pdffonts(pdf))
+
+
+def test_layout_coordinates_start_at_the_page_corner_wherever_the_media_box_starts():
+    reader = PdfReader(io.BytesIO(background(1)))
+    writer = PdfWriter(clone_from=reader)
+    writer.pages[0].mediabox.lower_left = (100, 50)
+    writer.pages[0].mediabox.upper_right = (942, 645)
+    shifted = io.BytesIO()
+    writer.write(shifted)
+    layout = {"pages": {"1": [{"type": "text", "text": "{learner_name}", "x": 20, "y": 500, "width": 300,
+                                "height": 40, "size": 20}]}}
+    pdf = render_certificate(facts("Ada Lovelace"), UploadedTemplate(shifted.getvalue(), layout))
+    [(x_min, y_min, x_max, y_max, _)] = [b for b in word_boxes(pdf) if b[4] == "Ada Lovelace"]
+    assert x_min >= 20 and x_max <= 320  # pdftotext measures from the visible page's top-left corner
+    assert y_min >= 595 - 540 - 2 and y_max <= 595 - 500 + 2

@@ -28,8 +28,8 @@ def render(facts, template: UploadedTemplate, chain: FontChain, issued_on: str, 
     overlay = _overlay(facts, template, layout, sizes, chain, issued_on)
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(template.background)))
     for index, page in enumerate(writer.pages):
-        if index in layout:
-            page.merge_page(overlay.pages[index])
+        if index in layout:  # layout coordinates count from the page's own corner, wherever its MediaBox starts
+            page.merge_translated_page(overlay.pages[index], float(page.mediabox.left), float(page.mediabox.bottom))
     writer.add_metadata({"/Title": title, "/Author": facts.issuer, "/Subject": facts.level,
                          "/Creator": "credential-xblock"})
     if payload is not None:
