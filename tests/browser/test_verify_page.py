@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import sync_playwright
 
-from tests.sqlite.test_verify_pages import USERNAME, make_credential, revoke, supersede
+from tests.sqlite.test_verify_pages import USERNAME, fresh_rate_limits, make_credential, revoke, supersede  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",

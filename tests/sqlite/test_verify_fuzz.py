@@ -8,7 +8,7 @@ import pytest
 from django.test import override_settings
 
 from credential_admin.issuing.pipeline import CODE_ALPHABET
-from tests.sqlite.test_verify_pages import config, learner, make_credential  # noqa: F401 - fixtures
+from tests.sqlite.test_verify_pages import config, fresh_rate_limits, learner, make_credential  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 RANDOM = random.Random(20261126)

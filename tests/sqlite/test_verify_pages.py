@@ -22,6 +22,14 @@ USERNAME = "zkowalski42"
 EMAIL = "zoe.private@example.net"
 
 
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    """Rate-limit counters live in the cache, which outlives a test: start each test at zero."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 def features(**switches):
     return override_settings(CREDENTIAL_XBLOCK_FEATURES=switches)
 
