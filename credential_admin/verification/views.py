@@ -131,9 +131,10 @@ def _links(request: HttpRequest, facts: records.PublicFacts) -> dict[str, Any]:
         else request.build_absolute_uri(page_url(facts.verification_id))
     links: dict[str, Any] = {"absolute_url": absolute,
                              "json_url": reverse("credential_admin:verify:json", args=[facts.verification_id])}
-    if facts.status == "issued" and conf.feature("OPEN_BADGES_EXPORT"):
+    current = facts.status == "issued" and facts.signature_valid
+    if current and conf.feature("OPEN_BADGES_EXPORT"):
         links["ob3_url"] = reverse("credential_admin:verify:ob3", args=[facts.verification_id])
-    if facts.status == "issued":
+    if current:
         links["linkedin_url"] = "https://www.linkedin.com/profile/add?" + urlencode({
             "startTask": "CERTIFICATION_NAME",
             "name": f"{facts.title} ({facts.level_label})",

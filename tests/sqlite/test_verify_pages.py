@@ -163,7 +163,8 @@ def test_tampered_record_fails_signature_check(client, learner, config):
     credential = make_credential(learner, config)
     Credential.objects.filter(pk=credential.pk).update(payload=credential.payload.replace("Botany", "Zoology"))
     html = text(page(client, credential))
-    assert "Does not verify" in html
+    assert "Does not verify" in html and "Cannot be verified" in html
+    assert "Valid credential" not in html and "linkedin.com" not in html and "/ob3/" not in html
     assert "Zoology" not in html  # an unverified payload is never shown: the snapshot is
     data = client.get(f"/credentials/verify/{credential.verification_id}/json/").json()
     assert data["signature"]["valid"] is False
