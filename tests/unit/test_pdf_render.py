@@ -325,6 +325,8 @@ def test_uploaded_text_wraps_and_shrinks_inside_its_box():
     ({"pages": {"1": [{"type": "image", "image": "logo", "x": 0, "y": 0, "width": 10, "height": 10}]}},
      "has no logo file"),
     ({"margins": 3}, "Unknown layout key(s): margins"),
+    ({"pages": {"1": [{"type": "text", "text": "{title:d}", "x": 0, "y": 0, "width": 10, "height": 10}]}},
+     "placeholder format in '{title:d}' cannot be used"),
 ])
 def test_bad_layouts_are_refused_with_a_specific_message(layout, message):
     with pytest.raises(TemplateError, match=re.escape(message)):

@@ -127,16 +127,7 @@ def _check_box(box, page, where: str) -> None:
 
 
 def _check_text(options: dict, where: str, fonts) -> None:
-    text = options["text"]
-    if not isinstance(text, str) or not text.strip():
-        raise TemplateError(f"{where}: \"text\" must be a non-empty string.")
-    try:
-        names = [name for _, name, _, _ in string.Formatter().parse(text) if name is not None]
-    except ValueError as exc:
-        raise TemplateError(f"{where}: badly formed placeholder in {text!r} ({exc}).") from exc
-    bad = [name for name in names if name not in PLACEHOLDERS]
-    if bad:
-        raise TemplateError(f"{where}: unknown placeholder {{{bad[0]}}}; use {', '.join(PLACEHOLDERS)}.")
+    _check_placeholders(options["text"], where)
     if options.get("align", "left") not in ("left", "center", "right"):
         raise TemplateError(f"{where}: \"align\" must be left, center or right.")
     size = options.get("size", 12)
@@ -150,6 +141,22 @@ def _check_text(options: dict, where: str, fonts) -> None:
     font = options.get("font", DEFAULT_FONT)
     if not isinstance(font, str) or font not in fonts.by_name:
         raise TemplateError(f"{where}: font {font!r} is not installed; available: {', '.join(fonts.by_name)}.")
+
+
+def _check_placeholders(text, where: str) -> None:
+    if not isinstance(text, str) or not text.strip():
+        raise TemplateError(f"{where}: \"text\" must be a non-empty string.")
+    try:
+        names = [name for _, name, _, _ in string.Formatter().parse(text) if name is not None]
+    except ValueError as exc:
+        raise TemplateError(f"{where}: badly formed placeholder in {text!r} ({exc}).") from exc
+    bad = [name for name in names if name not in PLACEHOLDERS]
+    if bad:
+        raise TemplateError(f"{where}: unknown placeholder {{{bad[0]}}}; use {', '.join(PLACEHOLDERS)}.")
+    try:
+        fill(text, dict.fromkeys(PLACEHOLDERS, "x"))
+    except (ValueError, IndexError, KeyError) as exc:
+        raise TemplateError(f"{where}: placeholder format in {text!r} cannot be used ({exc}).") from exc
 
 
 def _image(source, where: str, has_logo: bool) -> str | bytes:
