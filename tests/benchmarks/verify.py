@@ -5,7 +5,9 @@ sync workers, ``wrk`` with 16 connections for 20 s on random known verification 
 returning "ok" behind the same middleware. Keys: ``verify_rps``, ``verify_bare_rps``, ``verify_p99_ms``.
 
 Run alone: ``.venv/bin/python -m tests.benchmarks.verify`` (prints the JSON). The module is also the Django
-settings and URLconf of the server it starts (tests.settings on MariaDB, plus the bare view).
+settings and URLconf of the server it starts (tests.settings on MariaDB with persistent connections, plus the bare
+view). The first run seeds the database (every row really signed: 10-30 minutes on 2 busy cores); later runs reuse
+it. Drop ``bench_verify`` to start again; BENCH_VERIFY_CREDENTIALS sets a smaller size for a quick try.
 """
 from __future__ import annotations
 
