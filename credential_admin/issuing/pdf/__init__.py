@@ -24,6 +24,7 @@ __all__ = [
     "UploadedTemplate",
     "read_embedded_payload",
     "render_certificate",
+    "resolve_template",
 ]
 
 
@@ -52,10 +53,11 @@ def render_certificate(facts: CertificateFacts, template=None, *, payload: bytes
     """
     from .render import render
 
-    return render(facts, _resolve(template, facts.language), payload)
+    return render(facts, resolve_template(template, facts.language), payload)
 
 
-def _resolve(template, language: str) -> BuiltinTemplate | UploadedTemplate:
+def resolve_template(template, language: str) -> BuiltinTemplate | UploadedTemplate:
+    """What `render_certificate` draws for `template` in `language` (see there); resolve once, render many."""
     if isinstance(template, BuiltinTemplate | UploadedTemplate):
         return template
     if template is None or isinstance(template, str):
@@ -68,6 +70,9 @@ def _resolve(template, language: str) -> BuiltinTemplate | UploadedTemplate:
             return BuiltinTemplate()
         template = found
     return template.to_spec()
+
+
+_resolve = resolve_template  # the name issuing.pipeline imports today
 
 
 def read_embedded_payload(pdf: bytes) -> bytes | None:
