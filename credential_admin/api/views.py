@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from credential_admin import conf
+from credential_admin.issuing.views import is_course_staff
 from credential_admin.models import Credential
 from credential_admin.verification.records import PUBLIC_STATUSES, base_url, level_label
 
@@ -59,17 +60,32 @@ def serialize(credential: Credential) -> dict[str, Any]:
 
 @require_GET
 def credentials(request: HttpRequest) -> JsonResponse:
-    """``{"username": …, "results": [...]}``, newest first."""
+    """``{"username": …, "results": [...]}``, newest first. Course staff asking about a learner see only the
+    credentials of the courses they staff (the same rule as downloads); global staff see all."""
     if not request.user.is_authenticated:
         return _error(_("Authentication required."), 401)
     username = request.GET.get("username", "").strip()
-    user = request.user
-    if username and username != request.user.get_username():
-        if not (request.user.is_staff or request.user.is_superuser):
-            return _error(_("Only staff may see another learner's credentials."), 403)
-        user = get_user_model().objects.filter(**{get_user_model().USERNAME_FIELD: username[:150]}).first()
-        if user is None:
-            return _error(_("No such learner."), 404)
-    rows = Credential.objects.filter(user=user).select_related("config").order_by("-created")
+    me = request.user
+    if not username or username == me.get_username():
+        return _listing(me, Credential.objects.filter(user=me))
+    global_staff = me.is_staff or me.is_superuser
+    user = get_user_model().objects.filter(**{get_user_model().USERNAME_FIELD: username[:150]}).first()
+    if user is None:
+        return _error(_("No such learner."), 404) if global_staff else _refused()
+    rows = Credential.objects.filter(user=user)
+    if not global_staff:
+        rows = [row for row in rows.select_related("config") if is_course_staff(me, row.config.course_key)]
+        if not rows:
+            return _refused()
+    return _listing(user, rows)
+
+
+def _refused() -> JsonResponse:
+    return _error(_("Only staff may see another learner's credentials."), 403)
+
+
+def _listing(user, rows) -> JsonResponse:
+    if not isinstance(rows, list):
+        rows = list(rows.select_related("config").order_by("-created"))
     return JsonResponse({"username": user.get_username(), "results": [serialize(row) for row in rows]},
                         json_dumps_params={"ensure_ascii": False})

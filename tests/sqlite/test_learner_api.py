@@ -84,3 +84,19 @@ def test_staff_may_ask_for_a_learner(client, learner, staff, config):  # noqa: F
 def test_only_get(client, learner):  # noqa: F811
     client.force_login(learner)
     assert client.post(URL).status_code == 405
+
+
+def test_course_staff_see_only_their_courses(client, learner, other, config, monkeypatch):  # noqa: F811
+    mine = make_credential(learner, config)
+    elsewhere = CredentialConfig.objects.create(course_key="course-v1:OtherX+Z1+2026", usage_key="z1",
+                                                level="completion", criteria={})
+    make_credential(learner, elsewhere)
+    monkeypatch.setattr("credential_admin.api.views.is_course_staff",
+                        lambda user, course_key: user == other and course_key == config.course_key)
+    client.force_login(other)
+    data = client.get(URL, {"username": learner.username}).json()
+    assert [row["verification_id"] for row in data["results"]] == [mine.verification_id]
+    carol = get_user_model().objects.create_user("carol", "carol@example.com", "pw")
+    make_credential(carol, elsewhere)
+    assert client.get(URL, {"username": "carol"}).status_code == 403
+    assert client.get(URL, {"username": "nobody-here"}).status_code == 403  # no existence leak to non-staff
