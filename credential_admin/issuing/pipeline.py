@@ -4,8 +4,8 @@ Exactly-once comes from the database, not from the callers:
 - reservation inserts rows whose (user, config, active) unique index admits one active row per learner, so racing
   workers and reruns find the row instead of adding one;
 - issuing takes the rows with SELECT … FOR UPDATE SKIP LOCKED in a transaction that spans render and store (one
-  per batch, a savepoint per credential), so a second worker skips rows being issued, and a worker that dies
-  releases them with its connection, its uncommitted work undone;
+  per batch), so a second worker skips rows being issued, and a worker that dies releases them with its
+  connection, its uncommitted work undone;
 - the file key belongs to the row, so a retry or a rerun overwrites its own earlier attempt (no orphan), and the
   row is marked `issued` only after its file is stored, in the same transaction.
 """
@@ -280,7 +280,10 @@ def _lock_and_issue(credential_id: int, actor) -> Credential | None:
     (Only the credential row is locked: locking its configuration too would serialise every worker.)"""
     credential = _lockable().filter(pk=credential_id).first()
     if credential is not None:
-        _issue_locked(credential, actor).save()
+        signing.register_public_keys()
+        _make(credential, {}, signing.active_key())
+        credential.save(update_fields=ISSUED_FIELDS)
+        _issued_entry(credential, actor).save()
     return credential
 
 
@@ -290,33 +293,54 @@ def _lockable():
         status__in=(Credential.Status.PENDING, Credential.Status.FAILED))
 
 
-ISSUED_FIELDS = ["snapshot", "status", "active", "issued_on", "storage_key", "pdf_sha256", "payload", "signature",
-                 "key_id", "failure_reason", "attempts", "modified"]
+ISSUED_FIELDS = ["snapshot", "status", "issued_on", "storage_key", "pdf_sha256", "payload", "signature", "key_id",
+                 "failure_reason", "attempts", "modified"]
 
 
-def _issue_locked(credential: Credential, actor, templates: dict | None = None) -> AuditLog:
-    """Sign, render, store, then mark the row issued; returns its audit entry, unsaved (batches insert theirs
-    together)."""
+def _make(credential: Credential, templates: dict, key: signing.KeyPair) -> None:
+    """Sign, render and store the certificate, then fill in the row's issued fields; the caller saves the row
+    in the transaction that holds its lock. Nothing on the row changes if this raises."""
     issued_on = credential.issued_on or dj_timezone.localdate()
     payload = payload_for(credential, issued_on)
-    signing.register_public_keys()
-    data, signature, key_id = signing.sign(payload)
+    data, signature, key_id = signing.sign(payload, key)
     pdf_bytes = render(credential, payload, signing.envelope(data, signature, key_id, payload["verify_url"]),
                        templates)
-    key = storage.key_for(credential.config_id, credential.verification_id)
-    storage.store(key, pdf_bytes)
+    file_key = storage.key_for(credential.config_id, credential.verification_id)
+    storage.store(file_key, pdf_bytes)
     credential.snapshot = {**credential.snapshot, "issued_on": issued_on.isoformat()}
     credential.status = Credential.Status.ISSUED
     credential.issued_on = issued_on
-    credential.storage_key = key
+    credential.storage_key = file_key
     credential.pdf_sha256 = hashlib.sha256(pdf_bytes).hexdigest()
     credential.payload = data.decode("utf-8")
     credential.signature = signature
     credential.key_id = key_id
     credential.failure_reason = ""
     credential.attempts += 1
-    credential.save(update_fields=ISSUED_FIELDS)
-    return entry("issued", credential=credential, actor=actor, key_id=key_id, sha256=credential.pdf_sha256)
+    credential.modified = dj_timezone.now()
+
+
+def _save_issued(rows: Sequence[Credential]) -> None:
+    """Write the issued fields of these rows with one UPDATE statement executed for each (executemany). Django's
+    bulk_update builds a CASE per row and field, which costs more than rendering the certificates."""
+    if not rows:
+        return
+    connection = transaction.get_connection()
+    quote = connection.ops.quote_name
+    fields = [Credential._meta.get_field(name) for name in ISSUED_FIELDS]
+    pk = Credential._meta.pk
+    assignments = ", ".join(f"{quote(field.column)} = %s" for field in fields)
+    # Identifiers come from the model's own metadata, quoted; every value is a parameter.
+    sql = f"UPDATE {quote(Credential._meta.db_table)} SET {assignments} WHERE {quote(pk.column)} = %s"  # noqa: S608
+    params = [[field.get_db_prep_save(getattr(row, field.attname), connection) for field in fields] + [row.pk]
+              for row in rows]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
+
+
+def _issued_entry(credential: Credential, actor) -> AuditLog:
+    return entry("issued", credential=credential, actor=actor, key_id=credential.key_id,
+                 sha256=credential.pdf_sha256)
 
 
 def mark_failed(credential_id: int, reason: str, actor=None) -> None:
@@ -347,33 +371,37 @@ def issue_for_users(config: CredentialConfig, user_ids: Sequence[int], actor=Non
     credentials = reserve(config, decisions, backend.course_title(config.course_key), actor)
     todo = [c for c in credentials if c.status != Credential.Status.ISSUED]
     result.already += len(credentials) - len(todo)
-    with transaction.atomic():  # one commit per batch; each credential in a savepoint of its own
+    with transaction.atomic():  # one commit per batch
         _issue_each(todo, result, actor)
     return result
 
 
 def _issue_each(credentials: Sequence[Credential], result: BatchResult, actor) -> None:
-    """Lock the batch's rows in one query, then issue each in a savepoint; audit entries in one insert."""
+    """Lock the batch's rows in one query, make each certificate, then save the issued rows and their audit
+    entries in bulk, all in the transaction that holds the locks."""
     by_id = {c.pk: c for c in credentials}
     locked = list(_lockable().filter(pk__in=list(by_id)).order_by("pk"))
     result.already += len(credentials) - len(locked)  # issued meanwhile, or being issued by another worker
-    entries, templates = [], {}
+    signing.register_public_keys()
+    key, templates, done, failures = signing.active_key(), {}, [], []
     for credential in locked:
         credential.config = by_id[credential.pk].config
         try:
-            with transaction.atomic():
-                entries.append(_issue_locked(credential, actor, templates))
+            _make(credential, templates, key)
         except RenderError as exc:
-            mark_failed(credential.pk, str(exc), actor)
-            result.failed[credential.user_id] = str(exc)
+            failures.append((credential, str(exc)))
             continue
         except storage.StorageError as exc:
-            mark_failed(credential.pk, str(exc), actor)
-            result.failed[credential.user_id] = str(exc)
+            failures.append((credential, str(exc)))
             result.interrupted = True
             break
-        result.issued += 1
-    AuditLog.objects.bulk_create(entries)
+        done.append(credential)
+    _save_issued(done)
+    AuditLog.objects.bulk_create(_issued_entry(credential, actor) for credential in done)
+    for credential, reason in failures:
+        mark_failed(credential.pk, reason, actor)
+        result.failed[credential.user_id] = reason
+    result.issued += len(done)
 
 
 def active_credential(user_id: int, config: CredentialConfig) -> Credential | None:

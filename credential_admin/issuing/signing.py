@@ -202,12 +202,12 @@ def public_key(key_id: str) -> Ed25519PublicKey | None:
         return None
 
 
-def sign(payload: dict[str, Any]) -> tuple[bytes, str, str]:
-    """Sign `payload` with the active key: (canonical bytes, base64url signature, key id).
+def sign(payload: dict[str, Any], key: KeyPair | None = None) -> tuple[bytes, str, str]:
+    """Sign `payload` with `key` (default: the active key): (canonical bytes, base64url signature, key id).
 
     Callers that store the result call `register_public_keys()` first (the pipeline does), so the key verifies
     later even if it leaves the settings."""
-    pair = active_key()
+    pair = key or active_key()
     data = canonical(payload)
     return data, b64encode(pair.private.sign(data)), pair.key_id
 
