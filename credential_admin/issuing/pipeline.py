@@ -125,7 +125,8 @@ def _decide_one(criteria, context, record_: LearnerRecord, now, held, revoked) -
     if held is not None:  # decided when it was reserved; a later grade drop revokes nothing (DESIGN.md)
         return Decision(record_.user_id, True, (), record_, None, held)
     if revoked:
-        return Decision(record_.user_id, False, (Message(N_("A credential for this learner was revoked.")),), record_)
+        why = (Message(N_("A credential for this learner was revoked.")),)
+        return Decision(record_.user_id, False, why, record_, access=why)
     access = tuple(access_problems(record_, context, now))
     try:
         evaluation = evaluate(criteria, record_)

@@ -122,3 +122,15 @@ def test_download_of_a_revoked_credential_is_404(achievement, ace, client):
     client.force_login(alice)
     assert client.get(state.download_url).status_code == 404
     assert api.credential_state(alice.pk, achievement.course_key, achievement.usage_key).status == "revoked"
+
+
+def test_a_revoked_learner_claiming_again_is_told_so(achievement, ace):
+    alice = ace()
+    api.claim(alice, achievement.course_key, achievement.usage_key)
+    credential = Credential.objects.get()
+    credential.status = Credential.Status.REVOKED
+    credential.save()
+    cache.clear()
+    with pytest.raises(api.ClaimRefused, match=r"^A credential for this learner was revoked\.$"):
+        api.claim(alice, achievement.course_key, achievement.usage_key)
+    assert Credential.objects.count() == 1
