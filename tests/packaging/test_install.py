@@ -52,6 +52,21 @@ def test_wheel_in_a_clean_virtualenv_lists_the_commands(wheel, tmp_path):
     subprocess.run([str(env_dir / "bin" / "pip"), "install", "-q", "-c", str(constraints), f"{wheel}[demo]"],
                    check=True)
     assert app_commands(env_dir / "bin" / "django-admin", tmp_path) >= COMMANDS
+    pdf = subprocess.run([str(env_dir / "bin" / "python"), "-c", RENDER], cwd=tmp_path, capture_output=True,
+                         env={"CREDENTIAL_DEMO_DIR": str(tmp_path / "demo"), "PATH": "/usr/bin:/bin"}, check=True)
+    assert pdf.stdout.startswith(b"%PDF")  # the bundled font and the renderer work from the wheel
+
+
+RENDER = """
+import datetime, os, sys
+os.environ["DJANGO_SETTINGS_MODULE"] = "credential_admin.demo.settings"
+import django; django.setup()
+from django.core.management import call_command; call_command("migrate", verbosity=0)
+from credential_admin.issuing.pdf import CertificateFacts, render_certificate
+facts = CertificateFacts("Zoë Ødegaard", "Course", "Completion", datetime.date(2026, 11, 26),
+                         "https://example.com/v/1", "ABCD-EFGH", ("90% completion",), "Demo")
+sys.stdout.buffer.write(render_certificate(facts))
+"""
 
 
 def test_editable_install_lists_the_commands(tmp_path):

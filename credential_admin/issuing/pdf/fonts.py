@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import struct
-import sys
 import threading
 import unicodedata
 import zlib
@@ -21,10 +20,8 @@ from pathlib import Path
 
 import uharfbuzz as hb
 
-# The bundled fonts: static/fonts in a checkout or editable install; share/credential-xblock/fonts under the
-# environment's prefix when installed from a wheel.
-BUNDLED_DIRS = (Path(__file__).resolve().parents[3] / "static" / "fonts",
-                Path(sys.prefix) / "share" / "credential-xblock" / "fonts")
+# The bundled fonts ship in the package's static/ (a symlink to the top-level static/ in a checkout).
+BUNDLED_DIR = Path(__file__).parents[2] / "static" / "fonts"
 BUNDLED = ("NotoSans-Regular.ttf",)
 # Debian font packages (fonts-noto-core, fonts-droid-fallback, fonts-wqy-zenhei): used when present.
 DEBIAN_DEFAULTS = (
@@ -277,10 +274,9 @@ def font_chain() -> FontChain:
 
 
 def _bundled(name: str) -> Path:
-    for folder in BUNDLED_DIRS:
-        if (folder / name).is_file():
-            return folder / name
-    raise FontError(f"The bundled font {name} is missing (looked in {', '.join(map(str, BUNDLED_DIRS))})")
+    if (BUNDLED_DIR / name).is_file():
+        return BUNDLED_DIR / name
+    raise FontError(f"The bundled font {name} is missing from {BUNDLED_DIR}.")
 
 
 def _build_chain(configured: tuple) -> FontChain:
