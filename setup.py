@@ -46,7 +46,6 @@ setup(
     },
     classifiers=[
         "Framework :: Django",
-        "License :: OSI Approved :: GNU Affero General Public License v3",
         "Programming Language :: Python :: 3.11",
         "Programming Language :: Python :: 3.12",
     ],

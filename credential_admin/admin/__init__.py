@@ -1,3 +1,5 @@
 """Django admin for the companion app, one module per concern."""
-from . import credentials  # noqa: F401
-from . import templates  # noqa: F401
+from . import (
+    credentials,  # noqa: F401
+    templates,  # noqa: F401
+)

@@ -3,7 +3,7 @@
 
 def plugin_settings(settings) -> None:
     """Give every credential-xblock setting its default unless the operator set it."""
-    from credential_admin.conf import DEFAULTS  # noqa: PLC0415 - keep this module import-cheap
+    from credential_admin.conf import DEFAULTS
 
     for name, value in DEFAULTS.items():
         if not hasattr(settings, name):
