@@ -6,3 +6,4 @@ from credential_admin.standalone.settings import configure
 
 globals().update(configure(Path(os.environ.get("CREDENTIAL_DEMO_DIR", ".demo")).resolve()))
 DEBUG = os.environ.get("CREDENTIAL_DEMO_DEBUG", "") == "1"
+CREDENTIAL_XBLOCK_ISSUER_NAME = "Open edX Demo Academy"
