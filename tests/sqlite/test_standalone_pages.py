@@ -7,6 +7,7 @@ from django.test import Client
 
 from credential_admin.backends.standalone import StandaloneBackend
 from credential_admin.standalone.models import Course, Enrollment, Score
+from credential_admin.standalone.signals import course_published
 
 pytestmark = pytest.mark.django_db
 
@@ -122,10 +123,20 @@ def test_studio_is_staff_only_and_a_save_publishes(demo_course, make_learner, st
     page = client.get(STUDIO).content.decode()
     assert "Edit Question 1" in page and 'data-handler-base="/courses/' in page
     url = f"{STUDIO}handler/submit_studio_edits/"
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        response = post_json(client, url, {"values": {"weight": 5, "display_name": "Question one"}, "defaults": []})
+    published = []
+
+    def listen(sender, course_key, **kwargs):
+        published.append(course_key)
+
+    course_published.connect(listen, dispatch_uid="test.listen")
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            response = post_json(client, url, {"values": {"weight": 5, "display_name": "Question one"},
+                                               "defaults": []})
+    finally:
+        course_published.disconnect(dispatch_uid="test.listen")
     assert response.json() == {"result": "success"}
-    assert len(callbacks) == 1  # course_published, sent once the save committed
+    assert published == [demo_course.course_key]  # sent once, after the save committed
     problems = Course.objects.get().structure["chapters"][0]["sequentials"][0]["problems"]
     assert problems[Q1] == 5.0
     bad = post_json(client, url, {"values": {"weight": "heavy"}, "defaults": []})
