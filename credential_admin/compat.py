@@ -49,6 +49,26 @@ def course_title(course_key) -> str:
     return overview.display_name_with_default if overview is not None else ""
 
 
+def course_exists(course_key) -> bool:
+    """Whether the platform knows the course (it has a CourseOverview)."""
+    api = _module("openedx.core.djangoapps.content.course_overviews.api")
+    return api.get_course_overview_or_none(_course_key(course_key)) is not None
+
+
+def published_blocks_of_type(course_key, block_type: str) -> list:
+    """The course's blocks of one type from the published branch: drafts never drive issuing."""
+    modulestore = _module("xmodule.modulestore")
+    store = _module("xmodule.modulestore.django").modulestore()
+    key = _course_key(course_key)
+    with store.branch_setting(modulestore.ModuleStoreEnum.Branch.published_only, key):
+        return list(store.get_items(key, qualifiers={"category": block_type}))
+
+
+def course_published_signal():
+    """The modulestore's ``course_published`` signal (sent with ``course_key`` after every publish)."""
+    return _module("xmodule.modulestore.django").SignalHandler.course_published
+
+
 def _course_key(course_key) -> CourseKey:
     return course_key if isinstance(course_key, CourseKey) else CourseKey.from_string(str(course_key))
 
@@ -81,6 +101,12 @@ def languages(user_ids: Sequence[int]) -> dict[int, str]:
         return {}
     rows = model.objects.filter(user_id__in=list(user_ids), key="pref-lang").values_list("user_id", "value")
     return dict(rows)
+
+
+def is_course_staff(user, course_key) -> bool:
+    """Whether the user has staff access to the course (course staff, instructors, global staff)."""
+    access = _module("lms.djangoapps.courseware.access")
+    return bool(access.has_access(user, "staff", _course_key(course_key)))
 
 
 # --- grades ------------------------------------------------------------------------------------------------------

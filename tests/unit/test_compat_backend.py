@@ -187,3 +187,52 @@ def test_locked_units_stay_in_the_denominator_and_are_never_complete():
     counts = count_units(units, {"a", "b"})
     # u3 counts nothing and leaves; u2 is locked: 1 complete of 2 counted, 1 locked.
     assert (counts.completed, counts.counted, counts.locked) == (1, 2, 1)
+
+
+class FakeStore:
+    """A modulestore answering get_items only inside the published-only branch, as drafts must never count."""
+
+    def __init__(self, published, drafts):
+        self.published, self.drafts, self.branch = published, drafts, None
+
+    def branch_setting(self, branch, course_key):
+        store = self
+
+        class Setting:
+            def __enter__(self):
+                store.branch = branch
+
+            def __exit__(self, *exc):
+                store.branch = None
+
+        return Setting()
+
+    def get_items(self, course_key, qualifiers=None):
+        blocks = self.published if self.branch == "published-only" else self.drafts
+        return [b for b in blocks if b.category == qualifiers["category"] and b.course_key == course_key]
+
+
+def test_published_blocks_come_from_the_published_branch(monkeypatch):
+    block = types.SimpleNamespace(category="credential", course_key=KEY)
+    draft = types.SimpleNamespace(category="credential", course_key=KEY)
+    other = types.SimpleNamespace(category="html", course_key=KEY)
+    store = FakeStore([block, other], [block, draft, other])
+    enum = types.SimpleNamespace(Branch=types.SimpleNamespace(published_only="published-only"))
+    install(monkeypatch, "xmodule.modulestore", ModuleStoreEnum=enum)
+    install(monkeypatch, "xmodule.modulestore.django", modulestore=lambda: store,
+            SignalHandler=types.SimpleNamespace(course_published="the signal"))
+    assert compat.published_blocks_of_type(str(KEY), "credential") == [block]
+    assert compat.course_published_signal() == "the signal"
+
+
+def test_course_exists_and_course_staff(monkeypatch):
+    overviews = {KEY: object()}
+    install(monkeypatch, "openedx.core.djangoapps.content.course_overviews.api",
+            get_course_overview_or_none=overviews.get)
+    assert compat.course_exists("course-v1:Org+Num+Run")
+    assert not compat.course_exists("course-v1:Org+Other+Run")
+    staff = {("sam", KEY)}
+    install(monkeypatch, "lms.djangoapps.courseware.access",
+            has_access=lambda user, action, key: action == "staff" and (user, key) in staff)
+    assert compat.is_course_staff("sam", str(KEY))
+    assert not compat.is_course_staff("ana", str(KEY))
