@@ -240,7 +240,7 @@ def render(credential: Credential, payload: dict[str, Any], envelope: bytes, tem
     """The certificate PDF with the signed envelope embedded. `templates` caches resolved templates by (name,
     language) across a batch, sparing a template query per certificate."""
     from credential_admin.issuing import pdf  # ReportLab loads only where PDFs are made
-    from credential_admin.issuing.pdf import _resolve as resolve_template
+    from credential_admin.issuing.pdf import resolve_template
 
     facts = credential.snapshot
     language = facts.get("language") or "en"

@@ -72,7 +72,6 @@ def resolve_template(template, language: str) -> BuiltinTemplate | UploadedTempl
     return template.to_spec()
 
 
-_resolve = resolve_template  # the name issuing.pipeline imports today
 
 
 def read_embedded_payload(pdf: bytes) -> bytes | None:
