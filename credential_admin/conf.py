@@ -33,6 +33,22 @@ DEFAULTS: dict[str, Any] = {
     # Extra TrueType fonts for the PDF fallback chain, tried after the bundled ones.
     "CREDENTIAL_XBLOCK_FONTS": [],
     "CREDENTIAL_XBLOCK_ISSUER_NAME": "",
+    # Per-organisation issuer profiles for Open Badges: {org: {"name": ..., "url": ...}}.
+    "CREDENTIAL_XBLOCK_ORGANISATION_ISSUERS": {},
+    # Generate a signing key file at SIGNING_KEYS_FILE when none exists (the demo's first run).
+    "CREDENTIAL_XBLOCK_GENERATE_SIGNING_KEY": False,
+    # Dotted path of a Celery app to load before queuing (the standalone worker's); the LMS uses its own.
+    "CREDENTIAL_XBLOCK_CELERY_APP": "",
+    # Claims a learner may make per minute.
+    "CREDENTIAL_XBLOCK_CLAIMS_PER_MINUTE": 5,
+    # Lifetime of presigned download URLs, in seconds.
+    "CREDENTIAL_XBLOCK_DOWNLOAD_URL_TTL": 300,
+    # Backoff of issuing retries after storage errors: seconds base and cap, and the number of attempts.
+    "CREDENTIAL_XBLOCK_RETRY": {"base": 5, "max": 600, "attempts": 12},
+    # The verification page: largest PDF accepted for a check, and rate limits per client.
+    "CREDENTIAL_XBLOCK_VERIFY_MAX_UPLOAD_BYTES": 10 * 1024 * 1024,
+    "CREDENTIAL_XBLOCK_VERIFY_LOOKUPS_PER_MINUTE": 60,
+    "CREDENTIAL_XBLOCK_VERIFY_PDF_CHECKS_PER_MINUTE": 10,
 }
 
 

@@ -18,17 +18,20 @@ from credential_admin.issuing import pipeline
 from credential_admin.issuing.storage import StorageError
 from credential_admin.models import CredentialConfig
 
-DEFAULT_RETRY = {"base": 5, "max": 600, "attempts": 12}
+
+def retry_policy() -> dict:
+    """The RETRY setting over its defaults, so an operator may set only some of its keys."""
+    return {**conf.DEFAULTS["CREDENTIAL_XBLOCK_RETRY"], **(conf.get("RETRY") or {})}
 
 
 def retry_countdown(retries: int) -> float:
     """Exponential backoff with full jitter: spreads the retries of many learners after an outage."""
-    policy = {**DEFAULT_RETRY, **(conf.get("RETRY") or {})}
+    policy = retry_policy()
     return random.uniform(0, min(policy["max"], policy["base"] * 2 ** retries))
 
 
 def max_retries() -> int:
-    return {**DEFAULT_RETRY, **(conf.get("RETRY") or {})}["attempts"]
+    return retry_policy()["attempts"]
 
 
 @shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, ignore_result=True,

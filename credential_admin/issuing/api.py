@@ -17,8 +17,6 @@ from credential_admin import conf
 from credential_admin.issuing import pipeline
 from credential_admin.models import Credential, CredentialConfig
 
-DEFAULT_CLAIMS_PER_MINUTE = 5
-
 
 class ClaimRefused(Exception):
     """A claim that cannot be honoured; str(exc) is a translated message for the learner."""
@@ -88,7 +86,7 @@ def credential_statuses(course_key: str, usage_key: str, user_ids: list[int]) ->
 
 def _rate_limited(user_id: int) -> bool:
     """More than CLAIMS_PER_MINUTE claims by this learner in the current minute (shared through Django's cache)."""
-    limit = int(conf.get("CLAIMS_PER_MINUTE") or DEFAULT_CLAIMS_PER_MINUTE)
+    limit = int(conf.get("CLAIMS_PER_MINUTE"))
     key = f"credential-xblock:claim:{user_id}:{int(time.time() // 60)}"
     cache.add(key, 0, timeout=120)
     try:

@@ -12,7 +12,6 @@ from django.http import FileResponse, HttpResponse, HttpResponseRedirect
 from credential_admin import conf
 
 PREFIX = "credentials"
-DEFAULT_DOWNLOAD_TTL = 300
 
 
 class StorageError(Exception):
@@ -56,7 +55,7 @@ def download_response(key: str, filename: str) -> HttpResponse:
     storage = get_storage()
     disposition = f'inline; filename="{filename}"'
     if getattr(storage, "querystring_auth", False):
-        ttl = conf.get("DOWNLOAD_URL_TTL") or DEFAULT_DOWNLOAD_TTL
+        ttl = conf.get("DOWNLOAD_URL_TTL")
         url = storage.url(key, parameters={"ResponseContentDisposition": disposition,
                                            "ResponseContentType": "application/pdf"}, expire=ttl)
         response: HttpResponse = HttpResponseRedirect(url)

@@ -51,7 +51,7 @@ def organisation_of(course_key: str) -> str:
 def issuing_org(course_key: str) -> str:
     """The course's organisation when ``ORGANISATION_ISSUERS`` gives it a profile of its own, else ''."""
     org = organisation_of(course_key)
-    return org if org and org in (conf.get("ORGANISATION_ISSUERS") or {}) else ""
+    return org if org and org in conf.get("ORGANISATION_ISSUERS") else ""
 
 
 def issuer_for(course_key: str) -> openbadges.Issuer:
@@ -70,7 +70,7 @@ def platform_issuer() -> openbadges.Issuer:
 
 def issuer_profile(org: str = "") -> dict[str, Any] | None:
     """The resolvable Profile document of the platform (`org` empty) or of a configured organisation."""
-    if org and org not in (conf.get("ORGANISATION_ISSUERS") or {}):
+    if org and org not in conf.get("ORGANISATION_ISSUERS"):
         return None
     issuer = issuer_for(f"course-v1:{org}+x+y") if org else platform_issuer()
     return {"@context": [VC_V2, OB_V3], **issuer.profile()}
@@ -79,7 +79,7 @@ def issuer_profile(org: str = "") -> dict[str, Any] | None:
 def key_document(key_id: str, org: str = "") -> dict[str, Any] | None:
     """The Multikey document of a signing key (current or retired), or None for an unknown id."""
     public = signing.public_key(key_id)
-    if public is None or (org and org not in (conf.get("ORGANISATION_ISSUERS") or {})):
+    if public is None or (org and org not in conf.get("ORGANISATION_ISSUERS")):
         return None
     return {"@context": ["https://w3id.org/security/multikey/v1"], "id": key_url(key_id, org), "type": "Multikey",
             "controller": issuer_url(org),

@@ -30,12 +30,12 @@ log = logging.getLogger(__name__)
 
 
 def max_upload_bytes() -> int:
-    return int(conf.get("VERIFY_MAX_UPLOAD_BYTES") or 10 * 1024 * 1024)
+    return int(conf.get("VERIFY_MAX_UPLOAD_BYTES"))
 
 
-def per_minute(name: str, default: int) -> int:
-    """A rate limit from settings (``CREDENTIAL_XBLOCK_VERIFY_<name>_PER_MINUTE``) or its default."""
-    return int(conf.get(f"VERIFY_{name}_PER_MINUTE") or default)
+def per_minute(name: str) -> int:
+    """A rate limit from settings (``CREDENTIAL_XBLOCK_VERIFY_<name>_PER_MINUTE``)."""
+    return int(conf.get(f"VERIFY_{name}_PER_MINUTE"))
 
 
 def signing_available(view):
@@ -77,7 +77,7 @@ def lookup(request: HttpRequest) -> HttpResponse:
     typed = request.GET.get("code", "")
     if not typed.strip():
         return render(request, "credential_admin/verify/lookup.html", {})
-    if not ratelimit.allow("lookup", request, per_minute("LOOKUPS", 60)):
+    if not ratelimit.allow("lookup", request, per_minute("LOOKUPS")):
         return render(request, "credential_admin/verify/lookup.html",
                       {"error": _("Too many attempts. Please wait a minute and try again.")}, status=429)
     credential = records.find_by_code(typed)
@@ -104,7 +104,7 @@ def page(request: HttpRequest, verification_id: str) -> HttpResponse:
 
 def _check_upload(request: HttpRequest, credential) -> tuple[pdfcheck.PdfCheck, int]:
     """Read and check the upload, refusing what is too big before Django stores it, and too many tries."""
-    if not ratelimit.allow("pdf", request, per_minute("PDF_CHECKS", 10)):
+    if not ratelimit.allow("pdf", request, per_minute("PDF_CHECKS")):
         return pdfcheck.PdfCheck(pdfcheck.INVALID, [_("Too many checks from your address. Please wait a minute and "
                                                       "try again.")]), 429
     limit = max_upload_bytes()
