@@ -12,42 +12,18 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
-from pypdf import PdfReader, PdfWriter
-from reportlab.pdfgen.canvas import Canvas
+from pypdf import PdfReader
 
 from credential_admin.admin import templates as template_admin
 from credential_admin.issuing.pdf import CertificateFacts, TemplateError, render_certificate
 from credential_admin.models import CertificateTemplate
+from tests.pdf_samples import background, encrypted, no_pages, pdftotext
 
 pytestmark = pytest.mark.django_db
 
 LAYOUT = {"pages": {"1": [{"type": "text", "text": "{learner_name}", "x": 100, "y": 300, "width": 600,
                            "height": 50, "size": 28, "align": "center"}],
                     "2": [{"type": "qr", "x": 650, "y": 40, "size": 120}]}}
-
-
-def background(pages: int = 2, label: str = "Background") -> bytes:
-    buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=(842, 595))
-    for n in range(1, pages + 1):
-        canvas.drawString(40, 40, f"{label} {n}")
-        canvas.showPage()
-    canvas.save()
-    return buffer.getvalue()
-
-
-def encrypted() -> bytes:
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(background(1))))
-    writer.encrypt("secret")
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue()
-
-
-def no_pages() -> bytes:
-    buffer = io.BytesIO()
-    PdfWriter().write(buffer)
-    return buffer.getvalue()
 
 
 def stored_files() -> set[Path]:
@@ -64,10 +40,6 @@ def facts(name: str = "Ada Lovelace", language: str = "en") -> CertificateFacts:
     return CertificateFacts(learner_name=name, title="Astronomy", level="Completion",
                             issued_on=datetime.date(2026, 11, 26), verify_url="http://testserver/credentials/verify/x/",
                             short_code="AAAA-BBBB", rules_met=(), issuer="Issuer", language=language)
-
-
-def pdftotext(pdf: bytes) -> str:
-    return subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
 
 
 BAD = [

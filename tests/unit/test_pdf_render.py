@@ -16,7 +16,6 @@ import qrcode
 import zxingcpp
 from PIL import Image
 from pypdf import PdfReader, PdfWriter
-from reportlab.pdfgen.canvas import Canvas
 
 from credential_admin.issuing.pdf import (
     BuiltinTemplate,
@@ -29,6 +28,7 @@ from credential_admin.issuing.pdf import (
     read_embedded_payload,
     render_certificate,
 )
+from tests.pdf_samples import background, encrypted, no_pages, pdftotext
 
 URL = "http://127.0.0.1:8000/credentials/verify/q8Zk3T1xW0aPq7LmN4vB2cYd/"
 BIDI_MARKS = re.compile("[\u202a-\u202e\u200e\u200f]")  # poppler wraps right-to-left text in embedding marks
@@ -55,9 +55,6 @@ def facts(name: str = "Ada Lovelace", **changes) -> CertificateFacts:
     values.update(changes)
     return CertificateFacts(**values)
 
-
-def pdftotext(pdf: bytes, *args: str) -> str:
-    return subprocess.run(["pdftotext", *args, "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
 
 
 def lines(pdf: bytes) -> list[str]:
@@ -265,17 +262,6 @@ def test_a_300_character_name_shrinks_into_its_box():
 # Uploaded templates
 
 
-def background(pages: int = 3, size=(842, 595)) -> bytes:
-    buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=size)
-    for n in range(1, pages + 1):
-        canvas.setFont("Helvetica", 14)
-        canvas.drawString(40, 40, f"Background page {n}")
-        canvas.showPage()
-    canvas.save()
-    return buffer.getvalue()
-
-
 LAYOUT = {"pages": {
     "1": [{"type": "text", "text": "{learner_name}", "x": 121, "y": 300, "width": 600, "height": 60, "size": 30,
            "align": "center", "color": "#1f3a5f", "shrink": True},
@@ -331,20 +317,6 @@ def test_uploaded_text_wraps_and_shrinks_inside_its_box():
 def test_bad_layouts_are_refused_with_a_specific_message(layout, message):
     with pytest.raises(TemplateError, match=re.escape(message)):
         render_certificate(facts(), UploadedTemplate(background(3), layout))
-
-
-def encrypted() -> bytes:
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(background(1))))
-    writer.encrypt("secret")
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue()
-
-
-def no_pages() -> bytes:
-    buffer = io.BytesIO()
-    PdfWriter().write(buffer)
-    return buffer.getvalue()
 
 
 @pytest.mark.parametrize(("data", "message"), [
