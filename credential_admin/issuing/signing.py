@@ -169,21 +169,17 @@ def rotate() -> str:
     return key_id
 
 
-_registered: set[tuple[str, str]] = set()
-
-
 def register_public_keys() -> None:
-    """Record the public half of every available key (once per process), so it verifies even after removal."""
+    """Record the public half of every available key, so it verifies even after it leaves the settings.
+
+    Checked in the caller's transaction every time (one indexed read per key): a process-wide "already done"
+    memo would be wrong after a rollback removed the row it remembers."""
     from credential_admin.models import SigningKey  # models load after the app registry
 
     for pair in private_keys():
-        marker = (pair.key_id, pair.public_b64)
-        if marker in _registered:
-            continue
         row, _created = SigningKey.objects.get_or_create(key_id=pair.key_id, defaults={"public_key": pair.public_b64})
         if row.public_key != pair.public_b64:
             raise ImproperlyConfigured(f"Signing key {pair.key_id!r} differs from the public key recorded for that id.")
-        _registered.add(marker)
 
 
 def public_key(key_id: str) -> Ed25519PublicKey | None:
