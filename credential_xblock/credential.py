@@ -145,6 +145,16 @@ class CredentialBlock(CredentialFieldsMixin, XBlock):
     def _i18n(self):
         return self.runtime.service(self, "i18n")
 
+    def _fragment(self, template: str, context: dict, script: str | None = None, init: str | None = None,
+                  strings: dict | None = None) -> Fragment:
+        """A view: the rendered template with the block's CSS, and its script initialised with translated strings."""
+        fragment = Fragment(loader.render_django_template(f"templates/{template}", context, i18n_service=self._i18n()))
+        fragment.add_css(asset("credential.css"))
+        if script:
+            fragment.add_javascript(asset(script))
+            fragment.initialize_js(init, {"strings": strings or {}})
+        return fragment
+
     def student_view(self, context: dict | None = None) -> Fragment:
         """The checklist; course staff also get the staff panel under it."""
         user_id, staff = self.current_user()
@@ -159,18 +169,11 @@ class CredentialBlock(CredentialFieldsMixin, XBlock):
             "checklist_html": self.render_checklist(data, staff),
             "staff": staff,
         }
-        fragment = Fragment(loader.render_django_template(
-            "templates/credential.html", render_context, i18n_service=self._i18n()))
-        fragment.add_css(asset("credential.css"))
-        fragment.add_javascript(asset("credential.js"))
-        fragment.initialize_js("CredentialBlock", {
-            "strings": {
-                "working": gettext("Working..."),
-                "failed": gettext("The server could not be reached. Try again."),
-                "updated": gettext("Progress updated."),
-            },
+        return self._fragment("credential.html", render_context, "credential.js", "CredentialBlock", {
+            "working": gettext("Working..."),
+            "failed": gettext("The server could not be reached. Try again."),
+            "updated": gettext("Progress updated."),
         })
-        return fragment
 
     @XBlock.handler
     def progress(self, request, suffix: str = "") -> Response:
@@ -266,10 +269,7 @@ class CredentialBlock(CredentialFieldsMixin, XBlock):
             "template": self.template, "modes": ", ".join(self.allowed_modes or ()),
             "available_from": self.available_from,
         }
-        fragment = Fragment(loader.render_django_template(
-            "templates/author.html", render_context, i18n_service=self._i18n()))
-        fragment.add_css(asset("credential.css"))
-        return fragment
+        return self._fragment("author.html", render_context)
 
     def studio_view(self, context: dict | None = None) -> Fragment:
         """The editor: one labelled input per field, errors shown next to each; nothing saved until all are valid."""
@@ -284,21 +284,14 @@ class CredentialBlock(CredentialFieldsMixin, XBlock):
             "modes_text": ", ".join(self.allowed_modes or ()),
             "levels": [(value["value"], gettext(value["display_name"])) for value in self.fields["level"].values],
         }
-        fragment = Fragment(loader.render_django_template(
-            "templates/studio_edit.html", render_context, i18n_service=self._i18n()))
-        fragment.add_css(asset("credential.css"))
-        fragment.add_javascript(asset("studio.js"))
-        fragment.initialize_js("CredentialStudio", {
-            "strings": {
-                "saved": gettext("Saved."),
-                "invalid": gettext("Nothing was saved: fix the fields marked below."),
-                "failed": gettext("The server could not be reached. Nothing was saved."),
-                "typeName": gettext("Assignment type"),
-                "typeValue": gettext("Minimum %"),
-                "remove": gettext("Remove"),
-            },
+        return self._fragment("studio_edit.html", render_context, "studio.js", "CredentialStudio", {
+            "saved": gettext("Saved."),
+            "invalid": gettext("Nothing was saved: fix the fields marked below."),
+            "failed": gettext("The server could not be reached. Nothing was saved."),
+            "typeName": gettext("Assignment type"),
+            "typeValue": gettext("Minimum %"),
+            "remove": gettext("Remove"),
         })
-        return fragment
 
     @staticmethod
     def template_names() -> list[str]:
