@@ -60,6 +60,23 @@ def get(name: str) -> Any:
     return getattr(settings, full_name, DEFAULTS.get(full_name))
 
 
+def base_url() -> str:
+    """The site's configured root: BASE_URL, else the LMS root (never a request's Host header, which would end up
+    inside signed documents and printed links)."""
+    from django.conf import settings
+
+    return (get("BASE_URL") or getattr(settings, "LMS_ROOT_URL", "") or "").rstrip("/")
+
+
+def issuer_name() -> str:
+    """Who issues credentials here: ISSUER_NAME, else the LMS's PLATFORM_NAME, else the site's host name."""
+    from urllib.parse import urlsplit
+
+    from django.conf import settings
+
+    return str(get("ISSUER_NAME") or getattr(settings, "PLATFORM_NAME", "") or urlsplit(base_url()).netloc)
+
+
 def feature(name: str) -> bool:
     """Whether the feature switch `name` (a key of FEATURE_DEFAULTS) is on."""
     if name not in FEATURE_DEFAULTS:

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET
 from credential_admin import conf
 from credential_admin.issuing.views import is_course_staff
 from credential_admin.models import Credential
-from credential_admin.verification.records import PUBLIC_STATUSES, base_url, level_label
+from credential_admin.verification.records import PUBLIC_STATUSES, level_label
 
 
 def _error(message: str, status: int) -> JsonResponse:
@@ -23,7 +23,7 @@ def _error(message: str, status: int) -> JsonResponse:
 
 
 def _absolute(path: str | None) -> str | None:
-    return f"{base_url()}{path}" if path else None
+    return f"{conf.base_url()}{path}" if path else None
 
 
 def _reverse(name: str, verification_id: str) -> str | None:

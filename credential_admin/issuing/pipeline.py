@@ -196,10 +196,7 @@ def reserve(config: CredentialConfig, decisions: Sequence[Decision], title: str,
 
 def verify_url(verification_id: str) -> str:
     """The public verification page of a credential (DESIGN.md "Interfaces")."""
-    from django.conf import settings
-
-    base = (conf.get("BASE_URL") or getattr(settings, "LMS_ROOT_URL", "") or "").rstrip("/")
-    return f"{base}/credentials/verify/{verification_id}/"
+    return f"{conf.base_url()}/credentials/verify/{verification_id}/"
 
 
 def payload_for(credential: Credential, issued_on: date) -> dict[str, Any]:

@@ -20,26 +20,26 @@ from credential_admin.models import Credential
 from . import dataintegrity, openbadges, statuslist
 from .jsonld import OB_V3, VC_V2
 from .multibase import ed25519_multikey
-from .records import PublicFacts, base_url, issuer_name
+from .records import PublicFacts
 
 
 def issuer_url(org: str = "") -> str:
-    return f"{base_url()}/credentials/issuer/{quote(org, safe='') + '/' if org else ''}"
+    return f"{conf.base_url()}/credentials/issuer/{quote(org, safe='') + '/' if org else ''}"
 
 
 def key_url(key_id: str, org: str = "") -> str:
     """Where a key's Multikey document is served: under the issuer that controls it, so the two match."""
     if org:
         return f"{issuer_url(org)}keys/{quote(key_id, safe='')}/"
-    return f"{base_url()}/credentials/keys/{quote(key_id, safe='')}/"
+    return f"{conf.base_url()}/credentials/keys/{quote(key_id, safe='')}/"
 
 
 def status_list_url(number: int) -> str:
-    return f"{base_url()}/credentials/status/{number}/"
+    return f"{conf.base_url()}/credentials/status/{number}/"
 
 
 def export_url(verification_id: str) -> str:
-    return f"{base_url()}/credentials/verify/{verification_id}/ob3/"
+    return f"{conf.base_url()}/credentials/verify/{verification_id}/ob3/"
 
 
 def organisation_of(course_key: str) -> str:
@@ -60,12 +60,13 @@ def issuer_for(course_key: str) -> openbadges.Issuer:
     if not org:
         return platform_issuer()
     profile = conf.get("ORGANISATION_ISSUERS")[org]
-    return openbadges.Issuer(issuer_url(org), str(profile.get("name") or org), str(profile.get("url") or base_url()))
+    return openbadges.Issuer(issuer_url(org), str(profile.get("name") or org),
+                             str(profile.get("url") or conf.base_url()))
 
 
 def platform_issuer() -> openbadges.Issuer:
-    """The platform's Profile (see `records.issuer_name`)."""
-    return openbadges.Issuer(issuer_url(), issuer_name() or base_url(), base_url() or "/")
+    """The platform's Profile (see `conf.issuer_name`)."""
+    return openbadges.Issuer(issuer_url(), conf.issuer_name() or conf.base_url(), conf.base_url() or "/")
 
 
 def issuer_profile(org: str = "") -> dict[str, Any] | None:
@@ -108,7 +109,7 @@ def badge_facts(credential: Credential, facts: PublicFacts) -> openbadges.BadgeF
     return openbadges.BadgeFacts(
         credential_id=export_url(credential.verification_id),
         title=f"{facts.title} — {facts.level_label}" if facts.title else str(facts.level_label),
-        achievement_id=f"{base_url()}/credentials/achievements/{credential.config_id}/",
+        achievement_id=f"{conf.base_url()}/credentials/achievements/{credential.config_id}/",
         achievement_name=facts.title or str(facts.level_label),
         achievement_description=_("{level} credential for {title}, issued by {issuer}.").format(
             level=facts.level_label, title=facts.title, issuer=facts.issuer or platform_issuer().name),

@@ -11,9 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
-from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connections, router
 from django.utils.translation import get_language
@@ -29,16 +27,6 @@ SHORT_CODE = re.compile(r"[0-9A-Z]{8,16}")
 # Only these columns are read for public pages: nothing else about the learner ever reaches a template.
 ROW_FIELDS = ("id", "verification_id", "short_code", "status", "snapshot", "issued_on", "reissued_at", "revoked_at",
               "revocation_reason", "payload", "signature", "key_id", "pdf_sha256", "config", "user")
-
-
-def base_url() -> str:
-    """The site's configured root (never the request's Host header: it ends up inside signed documents)."""
-    return (conf.get("BASE_URL") or getattr(settings, "LMS_ROOT_URL", "") or "").rstrip("/")
-
-
-def issuer_name() -> str:
-    """Who issues credentials here: ISSUER_NAME, else the LMS's PLATFORM_NAME, else the site's host name."""
-    return str(conf.get("ISSUER_NAME") or getattr(settings, "PLATFORM_NAME", "") or urlsplit(base_url()).netloc)
 
 
 def find(verification_id: str) -> Credential | None:
@@ -144,7 +132,7 @@ def facts_of(credential: Credential) -> PublicFacts:
         reissued_at=credential.reissued_at,
         rules=rule_lines(facts.get("rules_met") or [], get_language()),  # in the reader's language
         rules_met=list(facts.get("rules_met") or []),
-        issuer=str(facts.get("issuer") or issuer_name()),
+        issuer=str(facts.get("issuer") or conf.issuer_name()),
         course_key=str(facts.get("course") or ""),
         signature_valid=payload is not None,
         key_id=credential.key_id,

@@ -127,7 +127,7 @@ def _check_upload(request: HttpRequest, credential) -> tuple[pdfcheck.PdfCheck, 
 
 def _links(request: HttpRequest, facts: records.PublicFacts) -> dict[str, Any]:
     """Absolute links for sharing: the page itself, Open Graph, LinkedIn "Add to profile", exports."""
-    absolute = (records.base_url() + page_url(facts.verification_id)) if records.base_url() \
+    absolute = (conf.base_url() + page_url(facts.verification_id)) if conf.base_url() \
         else request.build_absolute_uri(page_url(facts.verification_id))
     links: dict[str, Any] = {"absolute_url": absolute,
                              "json_url": reverse("credential_admin:verify:json", args=[facts.verification_id])}
