@@ -162,7 +162,7 @@ def snapshot_for(config: CredentialConfig, decision: Decision, title: str) -> di
         "level": config.level,
         "course_key": config.course_key,
         "rules_met": rules,
-        "issuer": conf.get("ISSUER_NAME") or "",
+        "issuer": conf.issuer_name(),
         "language": (record_.language if record_ else "") or "",
     }
 

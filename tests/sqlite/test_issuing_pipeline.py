@@ -242,3 +242,11 @@ def test_storage_error_is_raised_by_issue_and_recorded(achievement, ace):
         pipeline.issue(credential.pk)
     credential.refresh_from_db()
     assert credential.status == "failed" and credential.attempts == 2
+
+
+@pytest.mark.django_db
+def test_without_an_issuer_name_the_platform_name_is_printed_and_signed(achievement, ace, settings):
+    settings.CREDENTIAL_XBLOCK_ISSUER_NAME = ""
+    settings.PLATFORM_NAME = "Example Platform"
+    pipeline.issue_for_users(achievement, [ace().pk])
+    assert json.loads(Credential.objects.get().payload)["issuer"] == "Example Platform"
