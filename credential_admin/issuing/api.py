@@ -4,16 +4,14 @@ Both take plain ids (course and usage keys as strings) so the block needs no mod
 """
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from datetime import date
 
-from django.core.cache import cache
 from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from credential_admin import conf
+from credential_admin import conf, ratelimit
 from credential_admin.issuing import pipeline
 from credential_admin.models import Credential, CredentialConfig
 
@@ -84,17 +82,6 @@ def credential_statuses(course_key: str, usage_key: str, user_ids: list[int]) ->
     return statuses
 
 
-def _rate_limited(user_id: int) -> bool:
-    """More than CLAIMS_PER_MINUTE claims by this learner in the current minute (shared through Django's cache)."""
-    limit = int(conf.get("CLAIMS_PER_MINUTE"))
-    key = f"credential-xblock:claim:{user_id}:{int(time.time() // 60)}"
-    cache.add(key, 0, timeout=120)
-    try:
-        return cache.incr(key) > limit
-    except ValueError:  # the entry expired between add and incr
-        return False
-
-
 def claim(user, course_key: str, usage_key: str) -> CredentialState:
     """Issue this learner's credential when eligible (queued after commit; immediate with eager Celery).
 
@@ -109,7 +96,7 @@ def claim(user, course_key: str, usage_key: str) -> CredentialState:
     current = pipeline.active_credential(user.pk, config)
     if current is not None and current.status == Credential.Status.ISSUED:
         return _state(current)
-    if _rate_limited(user.pk):
+    if not ratelimit.allow("claim", str(user.pk), int(conf.get("CLAIMS_PER_MINUTE"))):
         raise ClaimRefused(_("Too many attempts. Wait a minute, then try again."))
     if current is None:
         backend = get_backend()

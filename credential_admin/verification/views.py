@@ -21,9 +21,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods
 
-from credential_admin import conf
+from credential_admin import conf, ratelimit
 
-from . import export, pdfcheck, ratelimit, records
+from . import export, pdfcheck, records
 
 JSON_LD = "application/ld+json"
 log = logging.getLogger(__name__)
@@ -77,7 +77,7 @@ def lookup(request: HttpRequest) -> HttpResponse:
     typed = request.GET.get("code", "")
     if not typed.strip():
         return render(request, "credential_admin/verify/lookup.html", {})
-    if not ratelimit.allow("lookup", request, per_minute("LOOKUPS")):
+    if not ratelimit.allow("lookup", ratelimit.client_address(request), per_minute("LOOKUPS")):
         return render(request, "credential_admin/verify/lookup.html",
                       {"error": _("Too many attempts. Please wait a minute and try again.")}, status=429)
     credential = records.find_by_code(typed)
@@ -104,7 +104,7 @@ def page(request: HttpRequest, verification_id: str) -> HttpResponse:
 
 def _check_upload(request: HttpRequest, credential) -> tuple[pdfcheck.PdfCheck, int]:
     """Read and check the upload, refusing what is too big before Django stores it, and too many tries."""
-    if not ratelimit.allow("pdf", request, per_minute("PDF_CHECKS")):
+    if not ratelimit.allow("pdf", ratelimit.client_address(request), per_minute("PDF_CHECKS")):
         return pdfcheck.PdfCheck(pdfcheck.INVALID, [_("Too many checks from your address. Please wait a minute and "
                                                       "try again.")]), 429
     limit = max_upload_bytes()

@@ -1,4 +1,5 @@
-"""A fixed-window rate limit on Django's cache, per client address: enough to stop hammering a public form."""
+"""A fixed-window rate limit on Django's cache (shared by every worker): per client address on public forms,
+per learner for claims."""
 from __future__ import annotations
 
 import time
@@ -12,9 +13,9 @@ def client_address(request: HttpRequest) -> str:
     return request.META.get("REMOTE_ADDR") or "unknown"
 
 
-def allow(scope: str, request: HttpRequest, limit: int, window_s: int = 60) -> bool:
-    """Count one hit of `scope` from this client; False once `limit` hits fell in the current window."""
-    key = f"credential_admin:rl:{scope}:{client_address(request)}:{int(time.time()) // window_s}"
+def allow(scope: str, who: str, limit: int, window_s: int = 60) -> bool:
+    """Count one hit of `scope` by `who`; False once `limit` hits fell in the current window."""
+    key = f"credential_admin:rl:{scope}:{who}:{int(time.time()) // window_s}"
     if cache.add(key, 1, timeout=window_s + 1):
         return True
     try:
