@@ -30,6 +30,10 @@ class CredentialConfig(models.Model):
     description = models.TextField(_("description"), blank=True)
     allowed_modes = models.JSONField(_("allowed enrollment modes"), default=list, blank=True)
     available_from = models.DateTimeField(_("available from"), null=True, blank=True)
+    validity_months = models.PositiveSmallIntegerField(
+        _("valid for (months)"), null=True, blank=True, help_text=_("Credentials expire this many months after issue."))
+    valid_until = models.DateField(_("valid until"), null=True, blank=True,
+                                   help_text=_("A fixed last day of validity for every credential of this kind."))
     is_published = models.BooleanField(
         _("published"), default=True, help_text=_("False once the block is no longer in the published course.")
     )
@@ -69,6 +73,8 @@ class Credential(models.Model):
     snapshot = models.JSONField(_("printed facts"), default=dict, blank=True)
     issued_on = models.DateField(_("issue date"), null=True, blank=True)
     reissued_at = models.DateTimeField(_("reissued at"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True,
+                                      help_text=_("End of validity, from the configuration's period at issue."))
     superseded_by = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True,
                                       related_name="supersedes")
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
@@ -108,6 +114,13 @@ class Credential(models.Model):
     def is_active(self) -> bool:
         return self.status in self.ACTIVE_STATUSES
 
+    def is_expired(self, now=None) -> bool:
+        """Issued and past its end of validity (expiry is computed, never stored as a status)."""
+        from django.utils import timezone
+
+        return (self.status == self.Status.ISSUED and self.expires_at is not None
+                and (now or timezone.now()) >= self.expires_at)
+
     @property
     def formatted_code(self) -> str:
         """The short code as printed: groups of four joined by hyphens."""
@@ -146,6 +159,8 @@ class AuditLog(models.Model):
                                related_name="audit_log")
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                               related_name="+")
+    actor_label = models.CharField(_("by"), max_length=64, blank=True, db_index=True,
+                                   help_text=_('Who acted: "user:NAME", "command:NAME" or "system:TRIGGER".'))
     details = models.JSONField(_("details"), default=dict, blank=True)
     created = models.DateTimeField(auto_now_add=True, db_index=True)
 
