@@ -5,6 +5,9 @@ BIN := $(VENV)/bin
 CONSTRAINTS := requirements/py312-django52.txt
 DEMO := $(BIN)/django-admin
 DEMO_SETTINGS := --settings=credential_admin.demo.settings
+# `make demo PORT=8010` serves on another port; printed links, QR codes and badges follow (CREDENTIAL_BASE_URL).
+PORT ?= 8000
+DEMO_ENV := CREDENTIAL_BASE_URL="$${CREDENTIAL_BASE_URL:-http://127.0.0.1:$(PORT)}"
 
 .PHONY: demo test install system-deps quality unit clean
 
@@ -19,8 +22,8 @@ install: system-deps $(BIN)/python
 	$(BIN)/pip install -q -c $(CONSTRAINTS) -e ".[test]"
 
 demo: install
-	$(DEMO) demo_setup $(DEMO_SETTINGS)
-	$(DEMO) runserver 127.0.0.1:8000 $(DEMO_SETTINGS)
+	$(DEMO_ENV) $(DEMO) demo_setup $(DEMO_SETTINGS)
+	$(DEMO_ENV) $(DEMO) runserver 127.0.0.1:$(PORT) $(DEMO_SETTINGS)
 
 quality: install
 	$(BIN)/ruff check .

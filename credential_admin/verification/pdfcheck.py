@@ -10,6 +10,7 @@ import hashlib
 import io
 import json
 import logging
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,7 +23,7 @@ from credential_admin.models import Credential
 
 log = logging.getLogger(__name__)
 
-MATCH, ALTERED, INVALID = "match", "altered", "invalid"
+MATCH, ALTERED, DIFFERENT, INVALID = "match", "altered", "different", "invalid"
 MAX_TEXT_PAGES = 5
 # Signed facts compared one by one, with how each difference reads.
 FACT_LABELS = {
@@ -38,10 +39,14 @@ FACT_LABELS = {
 
 @dataclass
 class PdfCheck:
-    """The verdict (`MATCH`, `ALTERED` or `INVALID`) and the specific findings, in plain language."""
+    """The verdict (`MATCH`, `ALTERED`, `DIFFERENT` or `INVALID`) and the specific findings, in plain language.
+
+    `other_id` is the verification id of the genuine credential a `DIFFERENT` file carries.
+    """
 
     outcome: str
     findings: list[str] = field(default_factory=list)
+    other_id: str = ""
 
 
 def looks_like_pdf(data: bytes) -> bool:
@@ -57,8 +62,13 @@ def check(credential: Credential, data: bytes) -> PdfCheck:
         return PdfCheck(INVALID, [_("This file is not a PDF.")])
     if credential.pdf_sha256 and hashlib.sha256(data).hexdigest() == credential.pdf_sha256:
         return PdfCheck(MATCH, [_("This file is exactly the certificate that was issued: not a byte was changed.")])
+    envelope = _embedded(data)
+    other_id = _other_credential_id(credential, envelope)
+    if other_id:
+        return PdfCheck(DIFFERENT, [_("This file is a genuine certificate from this site, but of a different "
+                                      "credential: it is not the one on this page.")], other_id)
     findings = [_("This file is not byte for byte the certificate that was issued.")]
-    findings += _envelope_findings(credential, data)
+    findings += _envelope_findings(credential, envelope)
     findings += _visible_text_findings(credential, data)
     if len(findings) == 1:
         findings.append(_("Its signed data and the facts we could read on it match the record: it was probably "
@@ -76,8 +86,20 @@ def _embedded(data: bytes) -> signing.Envelope | None:
         return None
 
 
-def _envelope_findings(credential: Credential, data: bytes) -> list[str]:
-    envelope = _embedded(data)
+def _other_credential_id(credential: Credential, envelope: signing.Envelope | None) -> str:
+    """The id of another credential whose validly signed data the file carries, or "" (then it is this one's)."""
+    if envelope is None or not envelope.verifies():
+        return ""
+    try:
+        facts = envelope.facts
+    except ValueError:
+        return ""
+    other = facts.get("id") if isinstance(facts, dict) else None
+    is_id = isinstance(other, str) and re.fullmatch(r"[A-Za-z0-9_-]{1,128}", other) is not None
+    return other if is_id and other != credential.verification_id else ""
+
+
+def _envelope_findings(credential: Credential, envelope: signing.Envelope | None) -> list[str]:
     if envelope is None:
         return [_("It carries no signed data from this site: the embedded signature was removed or damaged.")]
     if not envelope.verifies():

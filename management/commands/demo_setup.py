@@ -15,8 +15,9 @@ class Command(BaseCommand):
         parser.add_argument("--reload-course", action="store_true", help="Reload the demo course's OLX.")
 
     def handle(self, *args, reset=False, reload_course=False, **options):
+        from credential_admin import conf
         from credential_admin.demo.seed import setup_demo
 
         call_command("migrate", interactive=False, verbosity=0)
         setup_demo(reset=reset, reload_course=reload_course, say=self.stdout.write)
-        self.stdout.write(self.style.SUCCESS("Demo ready: http://127.0.0.1:8000/ (admin: admin / admin)."))
+        self.stdout.write(self.style.SUCCESS(f"Demo ready: {conf.base_url()}/ (admin: admin / admin)."))

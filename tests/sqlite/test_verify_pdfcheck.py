@@ -45,7 +45,7 @@ def upload(client, credential, data: bytes, name="certificate.pdf"):
 
 def findings(response) -> list[str]:
     html = response.content.decode()
-    block = re.search(r'<div class="result (\w+)".*?<strong>(.*?)</strong>\s*<ul>(.*?)</ul>', html, re.S)
+    block = re.search(r'<section class="result (\w+)".*?<strong[^>]*>(.*?)</strong>\s*<ul>(.*?)</ul>', html, re.S)
     assert block, "no check result on the page"
     return [block.group(1)] + [re.sub(r"\s+", " ", item).strip() for item in re.findall(r"<li>(.*?)</li>",
                                                                                          block.group(3), re.S)]
@@ -136,9 +136,22 @@ def test_pdf_of_another_credential(client, issued, learner, config):  # noqa: F8
     payload = json.loads(other.payload)
     other_pdf = render(other, payload, signing.envelope(other.payload.encode(), other.signature, other.key_id,
                                                         payload["verify_url"]))
-    result = findings(upload(client, credential, other_pdf))
-    assert "The signed data inside the file belongs to a different credential." in result
-    assert "The verification code printed on the file does not match the record." in result
+    response = upload(client, credential, other_pdf)
+    assert findings(response) == ["different", "This file is a genuine certificate from this site, but of a "
+                                               "different credential: it is not the one on this page."]
+    html = response.content.decode()
+    assert "This is a different credential: the file is not the certificate on this page." in html
+    assert "was changed" not in html
+    assert f'href="/credentials/verify/{other.verification_id}/"' in html
+
+
+def test_verdict_comes_first_and_takes_focus(client, issued):
+    """After an upload the check's verdict opens the page, before the record's own status banner."""
+    credential, pdf = issued
+    html = upload(client, credential, edit_printed_text(pdf, NAME, "Mallory Forger")).content.decode()
+    main = html[html.index('<main id="content"'):]
+    assert main.index('id="check-result"') < main.index('class="banner valid"') < main.index('id="facts-heading"')
+    assert re.search(r'<section class="result altered" role="alert" id="check-result" tabindex="-1" autofocus', main)
 
 
 @pytest.mark.parametrize(("data", "status", "message"), [
