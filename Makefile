@@ -29,6 +29,7 @@ quality: install
 	$(BIN)/ruff check .
 
 test: install quality
+	.ci/start-services
 	.ci/test-suites
 
 unit: install

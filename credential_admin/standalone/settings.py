@@ -6,6 +6,7 @@ adjust what differs (database, eager Celery, storage location).
 from __future__ import annotations
 
 import os
+from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ INSTALLED_APPS = [
     "workbench",
     "credential_admin",
     "credential_admin.standalone.apps.StandaloneConfig",
+    *(["learning_paths"] if find_spec("learning_paths") else []),  # the [paths] extra: Learning Path credentials
 ]
 
 
@@ -30,10 +32,11 @@ def database(data_dir: Path) -> dict[str, Any]:
     name = os.environ.get("CREDENTIAL_DB_NAME", "credentials")
     if engine == "mysql":
         return {"ENGINE": "django.db.backends.mysql", "NAME": name, "USER": "root", "HOST": "127.0.0.1",
-                "PORT": 3306, "OPTIONS": {"charset": "utf8mb4"}, "TEST": {"NAME": f"test_{name}", "CHARSET": "utf8mb4"}}
+                "PORT": int(os.environ.get("CREDENTIAL_DB_PORT", 3306)), "OPTIONS": {"charset": "utf8mb4"},
+                "TEST": {"NAME": f"test_{name}", "CHARSET": "utf8mb4"}}
     if engine == "postgres":
         return {"ENGINE": "django.db.backends.postgresql", "NAME": name, "USER": "postgres", "HOST": "127.0.0.1",
-                "PORT": 5432, "TEST": {"NAME": f"test_{name}"}}
+                "PORT": int(os.environ.get("CREDENTIAL_DB_PORT", 5432)), "TEST": {"NAME": f"test_{name}"}}
     return {"ENGINE": "django.db.backends.sqlite3", "NAME": str(data_dir / "db.sqlite3"), "OPTIONS": {"timeout": 30}}
 
 

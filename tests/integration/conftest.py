@@ -23,8 +23,9 @@ import pytest
 from django.conf import settings as django_settings
 
 ROOT = Path(__file__).resolve().parents[2]
-REDIS = ("127.0.0.1", 6379)
-DATABASES = {"mysql": ("127.0.0.1", 3306), "postgres": ("127.0.0.1", 5432)}
+REDIS = ("127.0.0.1", int(os.environ.get("CREDENTIAL_REDIS_PORT", 6379)))
+DATABASES = {"mysql": ("127.0.0.1", int(os.environ.get("CREDENTIAL_DB_PORT", 3306))),
+             "postgres": ("127.0.0.1", int(os.environ.get("CREDENTIAL_DB_PORT", 5432)))}
 REGION = "us-east-1"
 RETRY = {"base": 1, "max": 3, "attempts": 60}
 
@@ -150,8 +151,8 @@ def s3_bucket(s3_server, settings):
 @pytest.fixture(scope="session")
 def redis_url():
     if not answers(REDIS):
-        pytest.skip("Redis is not answering on 127.0.0.1:6379")
-    return "redis://127.0.0.1:6379/14"
+        pytest.skip(f"Redis is not answering on {REDIS}")
+    return f"redis://{REDIS[0]}:{REDIS[1]}/14"
 
 
 @pytest.fixture
