@@ -20,11 +20,21 @@ class Enrollment:
 
 
 @dataclass(frozen=True)
+class SectionProgress:
+    """A learner's units in one section (chapter) or subsection (sequential), counted as for the whole course."""
+
+    title: str
+    completed_units: int
+    counted_units: int
+
+
+@dataclass(frozen=True)
 class LearnerRecord:
     """Completion and grades of one learner in one course.
 
     `grade_percent` and `type_percents` are fractions 0..1 as the platform reports them; completion counts units
-    (verticals), as DESIGN.md "Rules, precisely" describes.
+    (verticals), as DESIGN.md "Rules, precisely" describes. `sections` holds the same count for every section
+    and subsection of the course, keyed by its usage key (for section completion rules).
     """
 
     user_id: int
@@ -37,6 +47,7 @@ class LearnerRecord:
     enrollment: Enrollment | None = None
     locked_units: int = 0
     language: str = ""
+    sections: Mapping[str, SectionProgress] = field(default_factory=dict)
 
 
 @runtime_checkable

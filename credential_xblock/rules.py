@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal, InvalidOperation
 from fractions import Fraction
@@ -22,6 +22,7 @@ from credential_xblock.records import EligibilityContext, LearnerRecord
 COMPLETION = "completion"
 GRADE = "grade"
 TYPE_GRADE = "type_grade"
+SECTION_COMPLETION = "section_completion"
 HUNDRED = Decimal(100)
 
 
@@ -60,24 +61,31 @@ class ConfigurationError(ValueError):
 
 @dataclass(frozen=True)
 class Criteria:
-    """Minimum completion %, overall grade % and per-assignment-type grade %; `None` means no such rule."""
+    """Minimum completion %, overall grade %, per-assignment-type grade % and per-section completion % (keyed by
+    the section's or subsection's usage key); `None` or empty means no such rule."""
 
     min_completion: Decimal | None = None
     min_grade: Decimal | None = None
     min_type_grades: Mapping[str, Decimal] = field(default_factory=dict)
+    min_section_completion: Mapping[str, Decimal] = field(default_factory=dict)
 
     def to_dict(self) -> dict:
-        """A JSON-friendly form (thresholds as strings, so decimals survive a round trip exactly)."""
-        return {
+        """A JSON-friendly form (thresholds as strings, so decimals survive a round trip exactly); section rules
+        only when there are some, so configurations without them read as before."""
+        data = {
             "min_completion": _decimal_str(self.min_completion),
             "min_grade": _decimal_str(self.min_grade),
             "min_type_grades": {name: _decimal_str(value) for name, value in self.min_type_grades.items()},
         }
+        if self.min_section_completion:
+            data["min_section_completion"] = {key: _decimal_str(v) for key, v in self.min_section_completion.items()}
+        return data
 
     @property
     def is_empty(self) -> bool:
         """True when the criteria hold no rule at all."""
-        return self.min_completion is None and self.min_grade is None and not self.min_type_grades
+        return (self.min_completion is None and self.min_grade is None and not self.min_type_grades
+                and not self.min_section_completion)
 
 
 def _decimal_str(value: Decimal | None) -> str | None:
@@ -108,26 +116,19 @@ def _threshold_error(value: Any) -> ValueError:
 def parse_criteria(raw: Mapping[str, Any]) -> Criteria:
     """Validate raw criteria (from a form, OLX or JSON) into `Criteria`; raise `CriteriaError` on any bad field.
 
-    Field names in the error follow the raw keys; per-type errors use ``min_type_grades.<type>``.
+    Field names in the error follow the raw keys; per-type errors use ``min_type_grades.<type>``, per-section
+    errors ``min_section_completion.<usage key>``.
     """
     errors: dict[str, Message] = {}
     values: dict[str, Decimal | None] = {}
     for key in ("min_completion", "min_grade"):
         values[key] = _collect(errors, key, raw.get(key))
-    type_grades: dict[str, Decimal] = {}
-    raw_types = raw.get("min_type_grades") or {}
-    if not isinstance(raw_types, Mapping):
-        errors["min_type_grades"] = Message(N_("Assignment type rules must map a type name to a percentage."))
-        raw_types = {}
-    for name, value in raw_types.items():
-        clean_name = str(name).strip()
-        if not clean_name:
-            errors["min_type_grades"] = Message(N_("An assignment type rule needs the type's name."))
-            continue
-        threshold = _collect(errors, f"min_type_grades.{clean_name}", value)
-        if threshold is not None:
-            type_grades[clean_name] = threshold
-    criteria = Criteria(values["min_completion"], values["min_grade"], type_grades)
+    type_grades = _named_thresholds(errors, raw, "min_type_grades", (
+        N_("Assignment type rules must map a type name to a percentage."),
+        N_("An assignment type rule needs the type's name.")))
+    sections = _named_thresholds(errors, raw, "min_section_completion", (
+        N_("Section rules must map a section to a percentage."), N_("A section rule needs the section.")))
+    criteria = Criteria(values["min_completion"], values["min_grade"], type_grades, sections)
     if not errors and criteria.is_empty:
         errors["criteria"] = Message(
             N_("Set at least one rule: completion, overall grade or an assignment type grade.")
@@ -135,6 +136,25 @@ def parse_criteria(raw: Mapping[str, Any]) -> Criteria:
     if errors:
         raise CriteriaError(errors)
     return criteria
+
+
+def _named_thresholds(errors: dict[str, Message], raw: Mapping[str, Any], key: str,
+                      messages: tuple[str, str]) -> dict[str, Decimal]:
+    """A mapping of names (types, sections) to thresholds; `messages`: not a mapping, a blank name."""
+    raw_map = raw.get(key) or {}
+    if not isinstance(raw_map, Mapping):
+        errors[key] = Message(messages[0])
+        return {}
+    thresholds: dict[str, Decimal] = {}
+    for name, value in raw_map.items():
+        clean_name = str(name).strip()
+        if not clean_name:
+            errors[key] = Message(messages[1])
+            continue
+        threshold = _collect(errors, f"{key}.{clean_name}", value)
+        if threshold is not None:
+            thresholds[clean_name] = threshold
+    return thresholds
 
 
 def _collect(errors: dict[str, Message], key: str, value: Any) -> Decimal | None:
@@ -158,6 +178,17 @@ def check_assignment_types(criteria: Criteria, assignment_types: Iterable[str]) 
     }
 
 
+def check_sections(criteria: Criteria, sections: Iterable[str]) -> dict[str, Message]:
+    """Errors for section rules naming a section or subsection the course does not have."""
+    known = set(sections)
+    return {
+        f"min_section_completion.{key}": Message(
+            N_('"{key}" is not a section or subsection of this course.'), {"key": key})
+        for key in criteria.min_section_completion
+        if key not in known
+    }
+
+
 def displayed_percent(fraction: float | Fraction) -> int:
     """The whole percent a learner sees for a 0..1 value, rounded half-up.
 
@@ -174,8 +205,8 @@ def displayed_percent(fraction: float | Fraction) -> int:
 class RuleResult:
     """One rule for one learner: where they stand, the threshold, whether it is met and what is left.
 
-    `remaining` is units still to complete for the completion rule and percentage points for grade rules;
-    0 when the rule is met.
+    `remaining` is units still to complete for completion rules and percentage points for grade rules;
+    0 when the rule is met. Section rules name their section (usage key and title).
     """
 
     kind: str
@@ -186,6 +217,8 @@ class RuleResult:
     assignment_type: str | None = None
     total_units: int | None = None
     completed_units: int | None = None
+    section: str | None = None
+    section_title: str | None = None
 
 
 @dataclass(frozen=True)
@@ -206,7 +239,8 @@ class Evaluation:
 def evaluate(criteria: Criteria, record: LearnerRecord) -> Evaluation:
     """Evaluate every rule of `criteria` for the learner in `record`.
 
-    Raises `ConfigurationError` for a per-type rule whose type the record's course does not grade.
+    Raises `ConfigurationError` for a per-type rule whose type the record's course does not grade, or a section
+    rule whose section the course does not have.
     """
     results = []
     if criteria.min_completion is not None:
@@ -219,11 +253,18 @@ def evaluate(criteria: Criteria, record: LearnerRecord) -> Evaluation:
                 Message(N_('"{name}" is not an assignment type of this course\'s grading policy.'), {"name": name})
             )
         results.append(_grade_rule(TYPE_GRADE, threshold, record.type_percents[name], name))
+    for key, threshold in criteria.min_section_completion.items():
+        section = record.sections.get(key)
+        if section is None:
+            raise ConfigurationError(
+                Message(N_('"{key}" is not a section or subsection of this course.'), {"key": key}))
+        rule = _completion_rule(threshold, section.completed_units, section.counted_units)
+        results.append(replace(rule, kind=SECTION_COMPLETION, section=key, section_title=section.title))
     return Evaluation(tuple(results))
 
 
 def _completion_rule(threshold: Decimal, completed: int, counted: int) -> RuleResult:
-    """Completion on units. A course with nothing to count is never met: there is nothing to recognise.
+    """Completion on units (of the course or of one section). Nothing to count is never met: nothing to recognise.
 
     Units left are the fewest that make the rule pass as the learner sees it: the shown percent rounds half-up,
     so c units pass when 100 * c / counted >= ceil(threshold) - 1/2. This is DESIGN.md's ceil(threshold * counted) -
