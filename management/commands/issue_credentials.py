@@ -5,41 +5,14 @@ Exit status: 0 done, 1 some learners failed (rerun to finish: every batch is ide
 """
 from __future__ import annotations
 
-import time
-
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from credential_admin.issuing import bulk
 from credential_admin.issuing.pipeline import BatchResult
+from credential_admin.progress import Progress
 
 ROW = "{:<34} {:<28} {:<20} {:<9} {}"
-
-
-class Progress:
-    """A one-line bar with counts and rate on a terminal; a plain line per batch otherwise."""
-
-    def __init__(self, stream, total: int, label: str):
-        self.stream, self.total, self.label = stream, max(total, 1), label
-        self.done = 0
-        self.started = time.monotonic()
-        self.tty = stream.isatty()
-
-    def update(self, done: int, result: BatchResult) -> None:
-        self.done += done
-        rate = self.done / max(time.monotonic() - self.started, 1e-6)
-        counts = _("{done}/{total} learners · issued {issued} · already {already} · not eligible {no} · "
-                   "failed {failed} · {rate:.0f}/s").format(
-            done=self.done, total=self.total, issued=result.issued, already=result.already,
-            no=result.not_eligible, failed=len(result.failed), rate=rate)
-        if self.tty:
-            filled = int(30 * self.done / self.total)
-            self.stream.write(f"\r{self.label} [{'#' * filled}{'.' * (30 - filled)}] {counts}")
-            if self.done >= self.total:
-                self.stream.write("\n")
-        else:
-            self.stream.write(f"{self.label}: {counts}\n")
-        self.stream.flush()
 
 
 class Command(BaseCommand):
@@ -79,7 +52,7 @@ class Command(BaseCommand):
         total = BatchResult()
         for target in targets:
             progress = Progress(self.stderr if self.stderr.isatty() else self.stdout, len(target.user_ids),
-                                str(target.config))
+                                str(target.config), _("learners"))
             counts = BatchResult()
             for done, result in bulk.issue(target):
                 for tally in (counts, total):
@@ -87,7 +60,10 @@ class Command(BaseCommand):
                     tally.already += result.already
                     tally.not_eligible += result.not_eligible
                     tally.failed.update(result.failed)
-                progress.update(done, counts)
+                progress.update(done, _("issued {issued} · already {already} · not eligible {no} · failed {failed}")
+                                .format(issued=counts.issued, already=counts.already, no=counts.not_eligible,
+                                        failed=len(counts.failed)))
+            progress.close()
         return total
 
     def dry_run(self, targets: list[bulk.Target]) -> None:

@@ -64,12 +64,15 @@ def test_issue_prints_plain_progress_off_a_terminal_then_rerun_issues_none(achie
     assert Credential.objects.count() == 2
 
 
-def test_progress_bar_with_counts_and_rate_on_a_terminal(achievement, learners, settings):
+def test_progress_bar_with_counts_and_rate_on_a_terminal(achievement, learners, settings, monkeypatch):
     settings.CREDENTIAL_XBLOCK_BATCH_SIZE = 2
+    monkeypatch.setenv("COLUMNS", "200")  # the line is cut to the terminal's width
     terminal, out = Terminal(), io.StringIO()
-    call_command("issue_credentials", "--all", stdout=out, stderr=terminal)
+    call_command("issue_credentials", "--all", stdout=out, stderr=terminal, force_color=True)
     bar = terminal.getvalue()
-    assert bar.count("\r") == 2 and bar.endswith("\n")  # one redraw per batch of two learners
+    # One line redrawn per batch of two learners, ended once; plain text although stderr is styled bold red.
+    assert bar.count("\r") == 2 and bar.count("\n") == 1 and bar.endswith("\n")
+    assert "\x1b" not in bar
     assert "[####################..........] 2/3 learners · issued 1 · already 0 · not eligible 1" in bar
     assert "[##############################] 3/3 learners · issued 2 · already 0 · not eligible 1" in bar
     assert "/s" in bar and "Issued 2" in out.getvalue()
