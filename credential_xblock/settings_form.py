@@ -26,6 +26,11 @@ MAX_TITLE = 255
 MAX_DESCRIPTION = 2000
 MAX_TEMPLATE_ID = 100
 MODE_SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,99}$")
+# The platform's enrollment modes (common/djangoapps/course_modes/models.py, CourseMode's mode constants).
+PLATFORM_MODES = ("audit", "credit", "executive-education", "honor", "masters", "no-id-professional",
+                  "paid-bootcamp", "paid-executive-education", "professional", "unpaid-bootcamp",
+                  "unpaid-executive-education", "verified")
+PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -53,11 +58,13 @@ def clean_settings(
     data: Mapping[str, Any],
     assignment_types: Callable[[], Iterable[str]],
     template_names: Callable[[], Iterable[str]] = tuple,
+    known_modes: Iterable[str] = PLATFORM_MODES,
 ) -> tuple[dict[str, Any], dict[str, Message]]:
     """Clean a submitted form into field values, or report a message per invalid field.
 
     `assignment_types` is called only when per-type rules are present (it asks the course's grading policy);
-    `template_names` only when a template is named (an empty answer means "no template store to check against").
+    `template_names` only when a template is named (an empty answer means "no template store to check against");
+    `known_modes`: the enrollment modes a learner can hold (the platform's, plus a course's own where known).
     """
     errors: dict[str, Message] = {}
     clean: dict[str, Any] = {
@@ -65,7 +72,7 @@ def clean_settings(
         "description": _text(errors, "description", data.get("description"), MAX_DESCRIPTION, multiline=True),
         "template": _text(errors, "template", data.get("template"), MAX_TEMPLATE_ID),
         "level": _level(errors, data.get("level")),
-        "allowed_modes": _modes(errors, data.get("allowed_modes")),
+        "allowed_modes": _modes(errors, data.get("allowed_modes"), known_modes),
         "available_from": _date(errors, data.get("available_from")),
     }
     if clean["template"] and "template" not in errors:
@@ -81,10 +88,20 @@ def clean_settings(
         parse_criteria(raw_criteria)
     except CriteriaError as exc:
         errors.update(exc.errors)
+    errors.update({key: message for key, message in _unplain_numbers(raw_criteria).items() if key not in errors})
     if type_grades:  # checked even when a threshold is bad, so the author sees every problem at once
         unknown = _unknown_types(list(type_grades), assignment_types)
         errors.update({key: message for key, message in unknown.items() if key not in errors})
     return clean, errors
+
+
+def _unplain_numbers(raw: Mapping[str, Any]) -> dict[str, Message]:
+    """Thresholds written in a form people misread (``1e2`` is 100): ask for the plain number."""
+    fields = {"min_completion": raw["min_completion"], "min_grade": raw["min_grade"]}
+    fields.update({f"min_type_grades.{name}": value for name, value in raw["min_type_grades"].items()})
+    message = N_('Write "{value}" as a plain number such as 75 or 87.5 (no exponent, no separators).')
+    return {key: Message(message, {"value": value}) for key, value in fields.items()
+            if value and not PLAIN_NUMBER.fullmatch(value)}
 
 
 def _unknown_types(names: list[str], assignment_types: Callable[[], Iterable[str]]) -> dict[str, Message]:
@@ -132,8 +149,8 @@ def _level(errors: dict, value: Any) -> str:
     return value
 
 
-def _modes(errors: dict, value: Any) -> list[str]:
-    """Mode slugs from a list or a comma-separated string, deduplicated in order."""
+def _modes(errors: dict, value: Any, known_modes: Iterable[str]) -> list[str]:
+    """Known mode slugs from a list or a comma-separated string, deduplicated in order."""
     items = value.split(",") if isinstance(value, str) else value if isinstance(value, list) else None
     if items is None or not all(isinstance(item, str) for item in items):
         errors["allowed_modes"] = Message(N_("List enrollment modes separated by commas."))
@@ -144,6 +161,14 @@ def _modes(errors: dict, value: Any) -> list[str]:
         errors["allowed_modes"] = Message(
             N_('"{mode}" is not an enrollment mode slug (lower-case letters, digits, "-" and "_").'),
             {"mode": bad[0]},
+        )
+        return modes
+    known = sorted(set(known_modes))
+    unknown = [mode for mode in modes if mode not in known]
+    if unknown:
+        errors["allowed_modes"] = Message(
+            N_('"{mode}" is not an enrollment mode (modes: {known}). Leave empty for every mode.'),
+            {"mode": unknown[0], "known": ", ".join(known)},
         )
     return modes
 

@@ -152,13 +152,23 @@ VALID = {"display_name": "Achievement", "level": "achievement", "min_completion"
      '"next week" is not a date: use the form 2026-09-01 or 2026-09-01T09:00.'),
     ("allowed_modes", "verified, Not A Slug", "allowed_modes",
      '"Not A Slug" is not an enrollment mode slug (lower-case letters, digits, "-" and "_").'),
+    ("allowed_modes", "verified, bogus", "allowed_modes",
+     '"bogus" is not an enrollment mode (modes: audit, credit, executive-education, honor, masters, '
+     'no-id-professional, paid-bootcamp, paid-executive-education, professional, unpaid-bootcamp, '
+     'unpaid-executive-education, verified). Leave empty for every mode.'),
+    ("min_grade", "1e2", "min_grade",
+     'Write "1e2" as a plain number such as 75 or 87.5 (no exponent, no separators).'),
+    ("min_completion", "9_0", "min_completion",
+     'Write "9_0" as a plain number such as 75 or 87.5 (no exponent, no separators).'),
+    ("min_type_grades", [{"type": "Final Exam", "value": "7.5E1"}], "min_type_grades.Final Exam",
+     'Write "7.5E1" as a plain number such as 75 or 87.5 (no exponent, no separators).'),
     ("level", "gold", "level", 'Choose "completion" or "achievement".'),
     ("template", "gold", "template",
      'No certificate template is named "gold" (templates: Gold, Plain). Leave empty for the built-in one.'),
     ("display_name", "  ", "display_name", "This field is required."),
 ])
 def test_each_bad_value_gets_its_own_message_and_nothing_is_saved(make_block, field, value, key, expected):
-    block = make_block(min_completion="90", display_name="Before")
+    block = make_block(staff=True, min_completion="90", display_name="Before")
     status, body = post_json(block, "studio_submit", {**VALID, field: value})
     assert status == 400
     assert body["errors"] == {key: expected}
@@ -167,7 +177,7 @@ def test_each_bad_value_gets_its_own_message_and_nothing_is_saved(make_block, fi
 
 
 def test_no_rule_at_all_is_refused(make_block):
-    block = make_block(min_completion="90")
+    block = make_block(staff=True, min_completion="90")
     status, body = post_json(block, "studio_submit", {**VALID, "min_grade": "", "min_type_grades": []})
     assert status == 400
     assert body["errors"] == {
@@ -176,14 +186,33 @@ def test_no_rule_at_all_is_refused(make_block):
 
 
 def test_not_json_is_a_400_not_a_500(make_block):
-    block = make_block()
+    block = make_block(staff=True)
     response = block.runtime.handle(block, "studio_submit", Request.blank("/", method="POST", body=b"\xff{"))
     assert response.status_code == 400
     assert block.min_grade == ""
 
 
+@pytest.mark.parametrize("staff", [False, True])
+def test_studio_submit_checks_course_staff_itself(make_block, staff):
+    """Whichever runtime calls it, a non-staff user is refused with 403 and nothing is saved."""
+    block = make_block(staff=staff, min_completion="90")
+    status, body = post_json(block, "studio_submit", {**VALID, "min_completion": "1"})
+    assert status == (200 if staff else 403)
+    assert block.min_completion == ("1" if staff else "90")
+    if not staff:
+        assert body == {"result": "error", "error": "Course staff only."}
+
+
+def test_deeply_nested_json_is_a_400(make_block):
+    block = make_block(staff=True)
+    body = b"[" * 100_000 + b"]" * 100_000
+    response = block.runtime.handle(block, "studio_submit", Request.blank("/", method="POST", body=body))
+    assert response.status_code == 400
+    assert block.min_grade == ""
+
+
 def test_valid_form_saves_every_field(make_block):
-    block = make_block()
+    block = make_block(staff=True)
     status, body = post_json(block, "studio_submit", {**VALID, "allowed_modes": "verified, honor, verified",
                                                       "template": "Gold",
                                                       "available_from": "2026-09-01", "min_completion": " 82.5 "})
@@ -196,7 +225,7 @@ def test_valid_form_saves_every_field(make_block):
 
 
 def test_every_problem_is_reported_at_once(make_block):
-    block = make_block(min_completion="90")
+    block = make_block(staff=True, min_completion="90")
     status, body = post_json(block, "studio_submit", {
         **VALID, "min_grade": "abc", "min_completion": "150", "min_type_grades": [{"type": "Quiz", "value": "50"}]})
     assert status == 400
