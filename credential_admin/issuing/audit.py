@@ -7,13 +7,15 @@ from credential_admin.models import AuditLog
 
 
 def entry(action: str, *, credential=None, credential_id: int | None = None, config=None, actor=None,
-          **details: Any) -> AuditLog:
-    """An unsaved audit entry; `actor` None means the system (a task, a signal, a command without a user)."""
+          actor_label: str = "", **details: Any) -> AuditLog:
+    """An unsaved audit entry; `actor` None means the system (a task, a signal, a command without a user);
+    `actor_label` names who acted ("user:NAME", "command:NAME", "system:TRIGGER")."""
     return AuditLog(
         action=action,
         credential_id=credential.pk if credential is not None else credential_id,
         config_id=config.pk if config is not None else (credential.config_id if credential is not None else None),
         actor=actor if getattr(actor, "pk", None) else None,
+        actor_label=actor_label[:64],
         details={key: value for key, value in details.items() if value is not None},
     )
 

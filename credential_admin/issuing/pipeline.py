@@ -26,9 +26,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from credential_admin import conf
-from credential_admin.issuing import signing, storage
+from credential_admin.issuing import expiry, signing, storage
 from credential_admin.issuing.audit import entry, record, record_many
 from credential_admin.models import AuditLog, Credential, CredentialConfig
+from credential_admin.paths import is_path_key
 from credential_xblock.records import EligibilityContext, LearnerRecord
 from credential_xblock.rules import (
     COMPLETION,
@@ -65,6 +66,7 @@ class Decision:
     evaluation: Evaluation | None = None
     credential: Credential | None = None
     access: tuple[Message, ...] = ()  # the reasons that are about enrollment or dates, not progress
+    facts: dict[str, Any] | None = None  # more to print (a path credential's courses), snapshotted as they are
 
 
 @dataclass
@@ -113,12 +115,17 @@ def decide(config: CredentialConfig, records: Iterable[LearnerRecord], now: date
         criteria = parse_criteria(config.criteria)
     except CriteriaError as exc:
         return [Decision(r.user_id, False, tuple(exc.errors.values()), r) for r in records]
-    user_ids = [r.user_id for r in records]
+    held, revoked = held_and_revoked(config, [r.user_id for r in records])
+    context = eligibility_context(config)
+    return [_decide_one(criteria, context, r, now, held.get(r.user_id), r.user_id in revoked) for r in records]
+
+
+def held_and_revoked(config: CredentialConfig, user_ids: Sequence[int]) -> tuple[dict[int, Credential], set[int]]:
+    """These learners' active credentials, and who among them was revoked and not reinstated (two queries)."""
     held = {c.user_id: c for c in Credential.objects.filter(config=config, active=True, user_id__in=user_ids)}
     revoked = set(Credential.objects.filter(config=config, user_id__in=user_ids, status=Credential.Status.REVOKED,
                                             reinstated_at__isnull=True).values_list("user_id", flat=True))
-    context = eligibility_context(config)
-    return [_decide_one(criteria, context, r, now, held.get(r.user_id), r.user_id in revoked) for r in records]
+    return held, revoked
 
 
 def _decide_one(criteria, context, record_: LearnerRecord, now, held, revoked) -> Decision:
@@ -164,6 +171,7 @@ def snapshot_for(config: CredentialConfig, decision: Decision, title: str) -> di
         "rules_met": rules,
         "issuer": conf.issuer_name(),
         "language": (record_.language if record_ else "") or "",
+        **(decision.facts or {}),
     }
 
 
@@ -215,6 +223,8 @@ def payload_for(credential: Credential, issued_on: date) -> dict[str, Any]:
         "course": facts.get("course_key", ""),
         "config": credential.config.usage_key,
         "verify_url": verify_url(credential.verification_id),
+        **({"expires_at": credential.expires_at.strftime("%Y-%m-%dT%H:%M:%SZ")} if credential.expires_at else {}),
+        **({"courses": facts["courses"]} if facts.get("courses") else {}),  # a path credential's courses
     }
 
 
@@ -246,6 +256,8 @@ def render(credential: Credential, payload: dict[str, Any], envelope: bytes, tem
         issued_on=date.fromisoformat(payload["issued_on"]), verify_url=payload["verify_url"],
         short_code=payload["code"], rules_met=tuple(rule_lines(payload["rules_met"], facts.get("language", ""))),
         issuer=payload["issuer"], language=language,
+        expires_on=credential.expires_at.date() if credential.expires_at else None,
+        courses=tuple(course["title"] for course in payload.get("courses", [])),
     )
     templates = {} if templates is None else templates
     try:
@@ -278,11 +290,17 @@ def _lock_and_issue(credential_id: int, actor) -> Credential | None:
     (Only the credential row is locked: locking its configuration too would serialise every worker.)"""
     credential = _lockable().filter(pk=credential_id).first()
     if credential is not None:
-        signing.register_public_keys()
-        _make(credential, {}, signing.active_key())
-        credential.save(update_fields=ISSUED_FIELDS)
+        finish(credential)
         _issued_entry(credential, actor).save()
     return credential
+
+
+def finish(credential: Credential) -> None:
+    """Render, sign and store a credential whose row the caller holds in its transaction, and save it issued
+    (the lifecycle's reissue and grant use this too, so every certificate is made the same way)."""
+    signing.register_public_keys()
+    _make(credential, {}, signing.active_key())
+    credential.save(update_fields=ISSUED_FIELDS)
 
 
 def _lockable():
@@ -291,21 +309,25 @@ def _lockable():
         status__in=(Credential.Status.PENDING, Credential.Status.FAILED))
 
 
-ISSUED_FIELDS = ["snapshot", "status", "issued_on", "storage_key", "pdf_sha256", "payload", "signature", "key_id",
-                 "failure_reason", "attempts", "modified"]
+ISSUED_FIELDS = ["snapshot", "status", "issued_on", "expires_at", "storage_key", "pdf_sha256", "payload", "signature",
+                 "key_id", "failure_reason", "attempts", "modified"]
 
 
 def _make(credential: Credential, templates: dict, key: signing.KeyPair) -> None:
     """Sign, render and store the certificate, then fill in the row's issued fields; the caller saves the row
     in the transaction that holds its lock. Nothing on the row changes if this raises."""
     issued_on = credential.issued_on or dj_timezone.localdate()
+    validity = credential.snapshot.get("validity")
+    if validity is None:  # a reissue brings the period its expiry came from; a first issue takes the config's
+        validity = expiry.period(credential.config)
+        credential.expires_at = expiry.expires_at(credential.config, issued_on)
     payload = payload_for(credential, issued_on)
     data, signature, key_id = signing.sign(payload, key)
     pdf_bytes = render(credential, payload, signing.envelope(data, signature, key_id, payload["verify_url"]),
                        templates)
     file_key = storage.key_for(credential.config_id, credential.verification_id)
     storage.store(file_key, pdf_bytes)
-    credential.snapshot = {**credential.snapshot, "issued_on": issued_on.isoformat()}
+    credential.snapshot = {**credential.snapshot, "issued_on": issued_on.isoformat(), "validity": validity}
     credential.status = Credential.Status.ISSUED
     credential.issued_on = issued_on
     credential.storage_key = file_key
@@ -364,9 +386,15 @@ def issue_for_users(config: CredentialConfig, user_ids: Sequence[int], actor=Non
     if not config.is_published:
         result.not_eligible = len(user_ids)
         return result
-    decisions = decide(config, backend.records(config.course_key, list(user_ids)))
+    if is_path_key(config.course_key):  # a Learning Path credential: every course of the path is evaluated
+        from credential_admin.paths.issuing import decide_path
+
+        decisions, title = decide_path(config, user_ids, backend)
+    else:
+        decisions = decide(config, backend.records(config.course_key, list(user_ids)))
+        title = backend.course_title(config.course_key)
     result.not_eligible = sum(not d.eligible for d in decisions)
-    credentials = reserve(config, decisions, backend.course_title(config.course_key), actor)
+    credentials = reserve(config, decisions, title, actor)
     todo = [c for c in credentials if c.status != Credential.Status.ISSUED]
     result.already += len(credentials) - len(todo)
     with transaction.atomic():  # one commit per batch

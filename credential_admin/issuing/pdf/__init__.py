@@ -42,6 +42,8 @@ class CertificateFacts:
     issuer: str
     organization: str = ""
     language: str = "en"
+    expires_on: datetime.date | None = None  # printed as "Valid until …" when set
+    courses: tuple[str, ...] = ()  # a Learning Path credential's courses, in the path's order
 
 
 def render_certificate(facts: CertificateFacts, template=None, *, payload: bytes | None = None) -> bytes:
