@@ -6,7 +6,6 @@ credential_admin is imported inside functions so that the block imports without 
 """
 from __future__ import annotations
 
-import json
 import logging
 import re
 from datetime import UTC, datetime
@@ -21,6 +20,7 @@ from xblock.validation import ValidationMessage
 
 from credential_xblock import checklist, staff_report
 from credential_xblock.fields import LEVEL_ACHIEVEMENT, LEVELS, CredentialFieldsMixin
+from credential_xblock.handlers import BadBody, json_response, load_json, refuse_non_staff, user_is_course_staff
 from credential_xblock.i18n import translator_for
 from credential_xblock.records import EligibilityContext, LearnerRecord
 from credential_xblock.rules import N_, Criteria, CriteriaError, Message, check_assignment_types, parse_criteria
@@ -35,10 +35,6 @@ def asset(name: str) -> str:
     from importlib.resources import files
 
     return files("credential_admin").joinpath("static", "credential_xblock", name).read_text(encoding="utf-8")
-
-
-def json_response(payload: Any, status: int = 200) -> Response:
-    return Response(json.dumps(payload), status=status, content_type="application/json", charset="utf-8")
 
 
 @XBlock.wants("user", "i18n", "settings")
@@ -69,8 +65,7 @@ class CredentialBlock(CredentialFieldsMixin, XBlock):
         user_id = attrs.get("edx-platform.user_id")
         if not attrs.get("edx-platform.is_authenticated", user_id is not None):
             user_id = None
-        staff = bool(attrs.get("edx-platform.user_is_staff") or attrs.get("edx-platform.user_is_global_staff"))
-        return (int(user_id) if user_id is not None else None), staff
+        return (int(user_id) if user_id is not None else None), user_is_course_staff(self)
 
     @staticmethod
     def backend():
@@ -310,11 +305,15 @@ class CredentialBlock(CredentialFieldsMixin, XBlock):
 
     @XBlock.handler
     def studio_submit(self, request, suffix: str = "") -> Response:
-        """Validate the whole form; save every field, or none and answer 400 with a message per invalid field."""
+        """Course staff only (403 otherwise, whichever route called it). Validate the whole form; save every field,
+        or none and answer 400 with a message per invalid field."""
+        refused = refuse_non_staff(self)
+        if refused is not None:
+            return refused
         gettext = translator_for(self).gettext
         try:
-            data = json.loads(request.body.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError):
+            data = load_json(request.body)
+        except BadBody:
             data = None
         if not isinstance(data, dict):
             return json_response({"result": "error", "errors": {"form": gettext("The form data was not JSON.")}}, 400)

@@ -19,6 +19,7 @@ from xblock.utils.studio_editable import (
 )
 
 from credential_xblock.credential import asset
+from credential_xblock.handlers import StaffOnlyStudioEditsMixin
 from credential_xblock.i18n import translator_for
 from credential_xblock.rules import N_
 
@@ -28,8 +29,9 @@ loader = ResourceLoader(__name__)
 NESTED_TYPES = (("html", N_("Text")), ("problem", N_("Problem")), ("video", N_("Video")))
 
 
-@XBlock.wants("i18n", "mako")
-class OptionalBlock(StudioContainerWithNestedXBlocksMixin, StudioEditableXBlockMixin, XBlock):
+@XBlock.wants("i18n", "mako", "user")
+class OptionalBlock(StaffOnlyStudioEditsMixin, StudioContainerWithNestedXBlocksMixin, StudioEditableXBlockMixin,
+                    XBlock):
     """Wraps content that learners may skip: shown with an "Optional" label, never counted for completion."""
 
     completion_mode = XBlockCompletionMode.EXCLUDED

@@ -15,6 +15,8 @@ from xblock.core import XBlock
 from xblock.fields import Boolean, Float, Integer, List, Scope, String
 from xblock.utils.studio_editable import StudioEditableXBlockMixin
 
+from credential_xblock.handlers import StaffOnlyStudioEditsMixin
+
 
 class _Container(XBlock):
     """A structural block: renders its children in order; completion aggregates over them."""
@@ -57,7 +59,8 @@ class VerticalBlock(_Container):
     locked = Boolean(scope=Scope.settings, default=False)
 
 
-class HtmlBlock(StudioEditableXBlockMixin, XBlock):
+@XBlock.wants("user")
+class HtmlBlock(StaffOnlyStudioEditsMixin, StudioEditableXBlockMixin, XBlock):
     """Author-written HTML (trusted, as in Studio). Completes on view."""
 
     display_name = String(scope=Scope.settings, default="Text")
@@ -78,7 +81,8 @@ class HtmlBlock(StudioEditableXBlockMixin, XBlock):
 
 
 @XBlock.needs("i18n")
-class ProblemBlock(StudioEditableXBlockMixin, XBlock):
+@XBlock.wants("user")
+class ProblemBlock(StaffOnlyStudioEditsMixin, StudioEditableXBlockMixin, XBlock):
     """A scored question: multiple choice (``<choice correct="true">``) or numeric (``answer``, ``tolerance``).
 
     OLX::

@@ -64,7 +64,7 @@ def load_course(course_key: str, olx: str, grading_policy: dict) -> Course:
     with transaction.atomic():
         course, _ = Course.objects.get_or_create(course_key=str(key), defaults={"title": key.course})
         BlockState.objects.filter(course_key=str(key), user_id=0, scope__in=AUTHOR_SCOPES).delete()
-        runtime = StandaloneRuntime(key, buffered=True)
+        runtime = StandaloneRuntime(key, studio=True, buffered=True)
         root_key = runtime.parse_xml_string(etree.tostring(root, encoding="unicode"))
         runtime.store.flush()
         course.olx = olx
@@ -76,14 +76,15 @@ def load_course(course_key: str, olx: str, grading_policy: dict) -> Course:
     return course
 
 
-def publish(course_key: str) -> Course:
-    """Recompute the outline after an edit (a Studio save) and announce the publish."""
+def publish(course_key: str, user=None) -> Course:
+    """Recompute the outline after an edit (a Studio save by `user`) and announce the publish."""
     with transaction.atomic():
         course = Course.objects.select_for_update().get(course_key=course_key)
         course.structure = build_outline(StandaloneRuntime(course_key), course.structure["root"])
         course.title = course.structure["title"] or course.title
         course.save()
-        transaction.on_commit(lambda: course_published.send(sender=Course, course_key=course_key))
+        transaction.on_commit(lambda: course_published.send(sender=Course, course_key=course_key,
+                                                                  user=user))
     return course
 
 

@@ -18,6 +18,10 @@ class Course(models.Model):
     grading_policy = models.JSONField(_("grading policy"), default=dict)
     structure = models.JSONField(_("structure"), default=dict, help_text=_("Outline computed at each publish."))
     published = models.DateTimeField(_("last published"), auto_now=True)
+    staff = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="standalone_staffed_courses", verbose_name=_("course staff"),
+        help_text=_("Course staff edit the course in Studio and see the staff panel; global staff always may."),
+    )
 
     class Meta:
         ordering = ["course_key"]
@@ -101,3 +105,13 @@ def full_name(user) -> str:
     """The name the platform would print: the profile name, else Django's first and last name."""
     profile = getattr(user, "standalone_profile", None) if user.pk else None
     return (profile.name if profile else "") or user.get_full_name()
+
+
+def is_course_staff(user, course_key: str) -> bool:
+    """Staff access to a course, as the platform's ``has_access(user, "staff", course)``: global staff, or a
+    member of the course's staff."""
+    if user is None or not user.is_authenticated:
+        return False
+    if user.is_staff:
+        return True
+    return Course.objects.filter(course_key=str(course_key), staff=user).exists()

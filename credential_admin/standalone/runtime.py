@@ -32,17 +32,20 @@ from workbench.runtime import WorkbenchI18NService, WorkbenchRuntime
 from xblock.completable import XBlockCompletionMode
 from xblock.core import XBlock, XBlockMixin
 from xblock.exceptions import NoSuchDefinition, NoSuchUsage
+from xblock.field_data import ReadOnlyFieldData, SplitFieldData
 from xblock.fields import Scope, ScopeIds
 from xblock.reference.user_service import UserService, XBlockUser
 from xblock.runtime import IdGenerator, IdReader, KeyValueStore, KvsFieldData
 
 from .blocks import STANDALONE_BLOCKS
-from .models import BlockState, Course, Score, full_name
+from .models import BlockState, Course, Score, full_name, is_course_staff
 
 log = logging.getLogger(__name__)
 
 REFERENCE_SCOPES = {Scope.children.name, Scope.parent.name}
 AUTHOR_SCOPES = (Scope.content.name, Scope.settings.name, *REFERENCE_SCOPES)
+# Handlers that edit a block's authored fields: served by the Studio route only (each also checks course staff).
+STUDIO_HANDLERS = frozenset({"studio_submit", "submit_studio_edits"})
 
 
 class LoadError(ValueError):
@@ -210,10 +213,14 @@ class BlockStateStore(KeyValueStore):
 
 
 class StandaloneUserService(UserService):
-    """The XBlock `user` service for a Django user, with the opt_attrs keys of the LMS (OPENEDX.md §3)."""
+    """The XBlock `user` service for a Django user, with the opt_attrs keys of the LMS (OPENEDX.md §3).
+
+    ``user_is_staff`` is course staff (global staff or a member of the course's staff), as the platform's
+    ``has_access(user, "staff", course)``; ``user_is_global_staff`` is ``is_staff``, as its ``GlobalStaff``."""
 
     def __init__(self, user, course_key: CourseKey):
         authenticated = bool(user is not None and user.is_authenticated)
+        course_staff = is_course_staff(user, course_key)
         xuser = XBlockUser(
             is_current_user=True,
             emails=[user.email] if authenticated and user.email else [],
@@ -223,10 +230,10 @@ class StandaloneUserService(UserService):
             "edx-platform.is_authenticated": authenticated,
             "edx-platform.user_id": user.pk if authenticated else None,
             "edx-platform.username": user.get_username() if authenticated else None,
-            "edx-platform.user_is_staff": bool(authenticated and user.is_staff),
-            "edx-platform.user_is_global_staff": bool(authenticated and user.is_superuser),
+            "edx-platform.user_is_staff": course_staff,
+            "edx-platform.user_is_global_staff": bool(authenticated and user.is_staff),
             "edx-platform.user_is_beta_tester": False,
-            "edx-platform.user_role": "staff" if authenticated and user.is_staff else "student",
+            "edx-platform.user_role": "staff" if course_staff else "student",
             "edx-platform.anonymous_user_id": anonymous_id(user.pk, course_key) if authenticated else None,
         })
         super().__init__(user=xuser)
@@ -264,7 +271,9 @@ class LocationMixin(XBlockMixin):
 class StandaloneRuntime(WorkbenchRuntime):
     """The runtime of one course for one user (a Django user; AnonymousUser or None for nobody).
 
-    `studio=True` makes handler URLs point at the Studio routes, whose saves are also publishes.
+    `studio=True` makes handler URLs point at the Studio routes, whose saves are also publishes. Otherwise the
+    runtime is the learner's, and its field data is the LMS's: author scopes (content, settings, children, parent)
+    are read-only, so a handler can save only user-scoped fields (upstream ``lms_xblock.field_data.LmsFieldData``).
     """
 
     def __init__(self, course_key: str | CourseKey, user=None, *, studio: bool = False, buffered: bool = False):
@@ -277,7 +286,7 @@ class StandaloneRuntime(WorkbenchRuntime):
         self._loaded_ids: set[UsageKey] = set()
         ids = CourseIds(self.course_key)
         services = {
-            "field-data": KvsFieldData(self.store),
+            "field-data": self._field_data(studio),
             "user": StandaloneUserService(user, self.course_key),
             "i18n": WorkbenchI18NService(),
             "settings": SettingsService(),
@@ -285,6 +294,17 @@ class StandaloneRuntime(WorkbenchRuntime):
         }
         # WorkbenchRuntime.__init__ wires the workbench's global scenario store; skip it, keep its behaviour.
         super(WorkbenchRuntime, self).__init__(ids, ids, services=services, mixins=(LocationMixin,))
+
+    def _field_data(self, studio: bool):
+        """Studio writes every scope; the learner's runtime only the user scopes (upstream ``lms_field_data``)."""
+        data = KvsFieldData(self.store)
+        if studio:
+            return data
+        authored = ReadOnlyFieldData(data)
+        return SplitFieldData({
+            Scope.content: authored, Scope.settings: authored, Scope.parent: authored, Scope.children: authored,
+            Scope.user_state_summary: data, Scope.user_state: data, Scope.user_info: data, Scope.preferences: data,
+        })
 
     # --- blocks -------------------------------------------------------------------------------------------------
     def load_block_type(self, block_type):

@@ -17,13 +17,13 @@ The learner is always ``request.user``. URL map (names in the ``standalone`` nam
 """
 from __future__ import annotations
 
-import json
 import logging
 
 from completion.models import BlockCompletion
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login, logout
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -32,11 +32,13 @@ from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_POST
 from workbench.views import package_resource
 from xblock.django.request import django_to_webob_request, webob_to_django_response
-from xblock.exceptions import NoSuchHandlerError, NoSuchUsage
+from xblock.exceptions import InvalidScopeError, NoSuchHandlerError, NoSuchUsage
+
+from credential_xblock.handlers import BadBody, load_json
 
 from .loader import publish
-from .models import Course, Enrollment
-from .runtime import StandaloneRuntime
+from .models import Course, Enrollment, is_course_staff
+from .runtime import STUDIO_HANDLERS, StandaloneRuntime
 
 log = logging.getLogger(__name__)
 SWITCHER_LIMIT = 50
@@ -109,7 +111,7 @@ def unit_view(request: HttpRequest, course_key: str, unit_id: str) -> HttpRespon
     enrollment = (Enrollment.objects.filter(user=user, course=course, is_active=True).first()
                   if user.is_authenticated else None)
     components, head, foot = [], [], []
-    may_view = unit_open_to(user, unit, enrollment)
+    may_view = unit_open_to(user, course, unit, enrollment)
     if may_view:
         runtime = StandaloneRuntime(course.course_key, user)
         for usage_id in unit["components"]:
@@ -130,9 +132,9 @@ def _handler_base(course_key: str, kind: str) -> str:
     return reverse("standalone:course", kwargs={"course_key": course_key}) + kind + "/"
 
 
-def unit_open_to(user, unit: dict, enrollment: Enrollment | None) -> bool:
-    """Staff see everything; learners need an active enrollment and an unlocked unit."""
-    if user.is_authenticated and user.is_staff:
+def unit_open_to(user, course: Course, unit: dict, enrollment: Enrollment | None) -> bool:
+    """Course staff see everything; learners need an active enrollment and an unlocked unit."""
+    if is_course_staff(user, course.course_key):
         return True
     return enrollment is not None and not unit["locked"]
 
@@ -174,10 +176,11 @@ def viewed(request: HttpRequest, course_key: str, unit_id: str) -> JsonResponse:
                   if request.user.is_authenticated else None)
     if enrollment is None or unit["locked"]:
         return JsonResponse({"error": _("You cannot complete this unit.")}, status=403)
-    try:
-        wanted = set(json.loads(request.body or b"{}").get("usage_ids", []))
-    except (ValueError, AttributeError, TypeError):
+    body = _json_or_none(request.body or b"{}")
+    usage_ids = body.get("usage_ids", []) if isinstance(body, dict) else None
+    if not (isinstance(usage_ids, list) and all(isinstance(usage_id, str) for usage_id in usage_ids)):
         return JsonResponse({"error": _("Send a JSON object with a list of usage_ids.")}, status=400)
+    wanted = set(usage_ids)
     runtime = StandaloneRuntime(course.course_key, request.user)
     service = runtime.service_for("completion")
     vertical = runtime.get_block(unit["id"])
@@ -186,14 +189,24 @@ def viewed(request: HttpRequest, course_key: str, unit_id: str) -> JsonResponse:
     return JsonResponse({"completed": [str(key) for key in runtime.mark_viewed(candidates)]})
 
 
+def _json_or_none(raw: bytes):
+    try:
+        return load_json(raw)
+    except BadBody:
+        return None
+
+
 def handler(request: HttpRequest, course_key: str, usage_id: str, handler: str, suffix: str = "") -> HttpResponse:
-    """A block handler for the logged-in learner (who must be enrolled, or staff)."""
+    """A block handler for the logged-in learner (who must be enrolled, or staff). Studio's handlers are not served
+    here, to anyone: the learner's runtime cannot write author fields, and Studio edits go through Studio."""
     course = _course(course_key)
     if not request.user.is_authenticated:
         return JsonResponse({"error": _("Log in first.")}, status=403)
+    if handler in STUDIO_HANDLERS:
+        return JsonResponse({"error": _("Edit this block in Studio.")}, status=403)
     unit = _unit_holding(course, usage_id)
     enrollment = Enrollment.objects.filter(user=request.user, course=course, is_active=True).first()
-    if not unit_open_to(request.user, unit, enrollment):
+    if not unit_open_to(request.user, course, unit, enrollment):
         return JsonResponse({"error": _("This content is not open to you.")}, status=403)
     return _handle(StandaloneRuntime(course.course_key, request.user), request, usage_id, handler, suffix)
 
@@ -213,22 +226,33 @@ def _unit_holding(course: Course, usage_id: str) -> dict:
 
 
 def _handle(runtime: StandaloneRuntime, request: HttpRequest, usage_id: str, name: str, suffix: str) -> HttpResponse:
+    """Run a handler in one transaction: when it fails, whatever it wrote is rolled back, and the caller gets a 4xx.
+
+    Bad input (ValueError, TypeError, a body nested past the parser's recursion limit) is a 400; a write to a
+    field this runtime may not write (a learner saving an author field) is a 403."""
     try:
-        block = runtime.get_block(usage_id)
-        response = runtime.handle(block, name, django_to_webob_request(request), suffix)
+        with transaction.atomic():
+            block = runtime.get_block(usage_id)
+            response = runtime.handle(block, name, django_to_webob_request(request), suffix)
+            if response.status_code >= 400:
+                transaction.set_rollback(True)
     except (NoSuchUsage, NoSuchHandlerError):
         raise Http404(_("No such block or handler.")) from None
-    except (ValueError, TypeError) as exc:
-        # A handler that chokes on bad input: the block was not saved, so nothing changed. Say so, never a 500.
+    except InvalidScopeError:
+        log.warning("Handler %s of %s tried to write a field its runtime may not write.", name, usage_id)
+        return JsonResponse({"error": _("You may not change this block's content or settings.")}, status=403)
+    except (ValueError, TypeError, RecursionError) as exc:
+        # A handler that chokes on bad input: its writes were rolled back, so nothing changed. Say so, never a 500.
         log.info("Handler %s of %s refused its input: %s", name, usage_id, exc)
-        return JsonResponse({"error": _("The request was not valid: %(reason)s") % {"reason": exc}}, status=400)
+        reason = _("the data nests too deeply") if isinstance(exc, RecursionError) else exc
+        return JsonResponse({"error": _("The request was not valid: %(reason)s") % {"reason": reason}}, status=400)
     return webob_to_django_response(response)
 
 
 def _staff_course(request: HttpRequest, course_key: str, usage_id: str) -> Course:
-    if not (request.user.is_authenticated and request.user.is_staff):
-        raise Http404(_("Studio is for course staff."))
     course = _course(course_key)
+    if not is_course_staff(request.user, course.course_key):
+        raise Http404(_("Studio is for course staff."))
     if usage_id not in course.structure.get("blocks", {}):
         raise Http404(_("This course has no such block."))
     return course
@@ -258,7 +282,7 @@ def studio_handler(request: HttpRequest, course_key: str, usage_id: str, handler
     response = _handle(StandaloneRuntime(course.course_key, request.user, studio=True), request, usage_id, handler,
                        suffix)
     if request.method == "POST" and response.status_code < 400:
-        publish(course.course_key)
+        publish(course.course_key, request.user)
     return response
 
 

@@ -71,11 +71,50 @@ def test_good_input_is_saved_and_published(course, client, staff_user):
     assert stored()["min_type_grades"] == {"Final Exam": "75"}
 
 
-def test_learners_cannot_reach_the_studio_handler(course, client, django_user_model):
+HTML_INTRO = f"block-v1:{COURSE_KEY[len('course-v1:'):]}+type@html+block@welcome_text"
+
+
+@pytest.mark.parametrize("route", ["studio", "xblock"])
+def test_learners_cannot_reach_the_studio_handlers(course, client, django_user_model, route):
+    """Neither Studio's route nor the learner's: an enrolled learner changes no rule and no content (403 or 404)."""
+    from credential_admin.standalone.models import Enrollment
+
     learner = django_user_model.objects.create_user("learner")
+    Enrollment.objects.create(user=learner, course=course, mode="verified")
     client.force_login(learner)
-    url = f"/courses/{COURSE_KEY}/studio/{ACHIEVEMENT}/handler/studio_submit/"
-    assert client.post(url, data=json.dumps(GOOD), content_type="application/json").status_code == 404
+    before_html = StandaloneRuntime(COURSE_KEY).get_block(HTML_INTRO).content
+    url = f"/courses/{COURSE_KEY}/{route}/{ACHIEVEMENT}/handler/studio_submit/"
+    response = client.post(url, data=json.dumps({**GOOD, "min_grade": "1"}), content_type="application/json")
+    assert response.status_code == (404 if route == "studio" else 403)
+    edits = {"values": {"content": "<img src=x onerror=alert(1)>"}, "defaults": []}
+    url = f"/courses/{COURSE_KEY}/{route}/{HTML_INTRO}/handler/submit_studio_edits/"
+    response = client.post(url, data=json.dumps(edits), content_type="application/json")
+    assert response.status_code == (404 if route == "studio" else 403)
+    assert stored()["min_grade"] == "80"
+    assert StandaloneRuntime(COURSE_KEY).get_block(HTML_INTRO).content == before_html
+
+
+def test_course_staff_edit_in_studio_and_other_staff_do_not(course, client, django_user_model):
+    """Course-staff membership, not global staff only, opens Studio; a learner's runtime says user_is_staff."""
+    member, outsider = (django_user_model.objects.create_user(name) for name in ("member", "outsider"))
+    course.staff.add(member)
+    assert submit(client, outsider, {**GOOD, "min_grade": "82"}).status_code == 404
+    assert stored()["min_grade"] == "80"
+    assert submit(client, member, {**GOOD, "min_grade": "82"}).status_code == 200
+    assert stored()["min_grade"] == "82"
+    attrs = StandaloneRuntime(COURSE_KEY, member).service_for("user").get_current_user().opt_attrs
+    assert (attrs["edx-platform.user_is_staff"], attrs["edx-platform.user_is_global_staff"]) == (True, False)
+
+
+def test_the_learner_runtime_cannot_write_author_fields(course, django_user_model):
+    """As LmsFieldData: a learner's runtime saves user state but refuses author scopes."""
+    from xblock.exceptions import InvalidScopeError
+
+    learner = django_user_model.objects.create_user("learner")
+    block = StandaloneRuntime(COURSE_KEY, learner).get_block(ACHIEVEMENT)
+    block.min_grade = "1"
+    with pytest.raises(InvalidScopeError):
+        block.save()
     assert stored()["min_grade"] == "80"
 
 

@@ -162,7 +162,7 @@ VALID = {"display_name": "Achievement", "level": "achievement", "min_completion"
      'Write "9_0" as a plain number such as 75 or 87.5 (no exponent, no separators).'),
     ("min_type_grades", [{"type": "Final Exam", "value": "7.5E1"}], "min_type_grades.Final Exam",
      'Write "7.5E1" as a plain number such as 75 or 87.5 (no exponent, no separators).'),
-    ("level", "gold", "level", 'Choose "completion" or "achievement".'),
+    ("level", "gold", "level", 'Choose "completion", "achievement" or "badge".'),
     ("template", "gold", "template",
      'No certificate template is named "gold" (templates: Gold, Plain). Leave empty for the built-in one.'),
     ("display_name", "  ", "display_name", "This field is required."),
@@ -389,4 +389,4 @@ def test_a_learner_the_course_does_not_know_is_told_so(make_block):
 def test_a_bad_level_from_olx_is_a_configuration_error(make_block):
     block = make_block(records=[record(7, 9, 10, 0, 0)], min_completion="90", level="gold")
     assert block.checklist_data(7, staff=True)["config_errors"] == [
-        'The level "gold" is neither "completion" nor "achievement".']
+        'The level "gold" is neither "completion", "achievement" nor "badge".']
