@@ -43,16 +43,21 @@ def get_course(course_key, depth: int | None = None) -> Any:
 
 
 def course_title(course_key) -> str:
-    """The course's display name from its CourseOverview (cheap), or "" when there is none."""
-    api = _module("openedx.core.djangoapps.content.course_overviews.api")
-    overview = api.get_course_overview_or_none(_course_key(course_key))
+    """The course's display name from its CourseOverview row, or "" when there is none.
+
+    Read with a plain filter: ``get_course_overview_or_none`` goes through ``CourseOverview.get_from_id``, which
+    loads the course from the modulestore and writes a new overview when the row is missing (OPENEDX.md §10).
+    """
+    model = _module("openedx.core.djangoapps.content.course_overviews.models").CourseOverview
+    overview = model.objects.filter(id=_course_key(course_key)).first()
     return overview.display_name_with_default if overview is not None else ""
 
 
 def course_exists(course_key) -> bool:
-    """Whether the platform knows the course (it has a CourseOverview)."""
-    api = _module("openedx.core.djangoapps.content.course_overviews.api")
-    return api.get_course_overview_or_none(_course_key(course_key)) is not None
+    """Whether the platform knows the course: ``CourseOverview.course_exists`` (the overview table, then the
+    modulestore's ``has_course``), which never creates an overview row."""
+    model = _module("openedx.core.djangoapps.content.course_overviews.models").CourseOverview
+    return bool(model.course_exists(_course_key(course_key)))
 
 
 def published_blocks_of_type(course_key, block_type: str) -> list:
@@ -67,6 +72,13 @@ def published_blocks_of_type(course_key, block_type: str) -> list:
 def course_published_signal():
     """The modulestore's ``course_published`` signal (sent with ``course_key`` after every publish)."""
     return _module("xmodule.modulestore.django").SignalHandler.course_published
+
+
+def retirement_signals() -> list:
+    """``USER_RETIRE_LMS_CRITICAL`` and ``USER_RETIRE_LMS_MISC`` (Django signals sent with ``user=``), from
+    ``openedx/core/djangoapps/user_api/accounts/signals.py``."""
+    signals = _module("openedx.core.djangoapps.user_api.accounts.signals")
+    return [signals.USER_RETIRE_LMS_CRITICAL, signals.USER_RETIRE_LMS_MISC]
 
 
 def _course_key(course_key) -> CourseKey:
@@ -104,7 +116,8 @@ def languages(user_ids: Sequence[int]) -> dict[int, str]:
 
 
 def is_course_staff(user, course_key) -> bool:
-    """Whether the user has staff access to the course (course staff, instructors, global staff)."""
+    """Whether the user has staff access to the course (course staff, instructors, global staff):
+    ``has_access(user, "staff", course_key)`` answers an ``AccessResponse`` whose truth is the decision."""
     access = _module("lms.djangoapps.courseware.access")
     return bool(access.has_access(user, "staff", _course_key(course_key)))
 
@@ -143,3 +156,14 @@ def subsection_type_graders(course) -> dict[str, Any]:
 def type_percent(grader, course_grade) -> float:
     """One assignment type's percent (drops and min_count placeholders applied), 0..1."""
     return float(grader.grade(course_grade.graded_subsections_by_format())["percent"])
+
+
+# --- REST API ----------------------------------------------------------------------------------------------------
+def jwt_cookie_authentication() -> type | None:
+    """edx-drf-extensions' ``JwtAuthentication`` (the JWT cookie the MFEs send), or None where the package or the
+    platform's ``JWT_AUTH`` settings are absent (the demo authenticates by session only)."""
+    from django.conf import settings
+
+    if not getattr(settings, "JWT_AUTH", None):
+        return None
+    return _optional("edx_rest_framework_extensions.auth.jwt.authentication", "JwtAuthentication")

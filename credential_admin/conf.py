@@ -11,6 +11,7 @@ FEATURE_DEFAULTS: dict[str, bool] = {
     "VERIFICATION_PAGE": True,
     "REISSUE": True,
     "AUTO_ISSUE": False,
+    "EMAIL_ON_ISSUE": True,
     "PUBLIC_NAME_DISPLAY": True,
     "OPEN_BADGES_EXPORT": True,
     "SHOW_REVOCATION_REASON": False,
@@ -39,6 +40,10 @@ DEFAULTS: dict[str, Any] = {
     "CREDENTIAL_XBLOCK_GENERATE_SIGNING_KEY": False,
     # Dotted path of a Celery app to load before queuing (the standalone worker's); the LMS uses its own.
     "CREDENTIAL_XBLOCK_CELERY_APP": "",
+    # Automatic issuing: seconds an evaluation waits, so that every event of a learner in that window counts once;
+    # the Django cache alias that holds the debounce keys (shared by all LMS processes).
+    "CREDENTIAL_XBLOCK_AUTO_ISSUE_DELAY": 30,
+    "CREDENTIAL_XBLOCK_CACHE": "default",
     # Claims a learner may make per minute.
     "CREDENTIAL_XBLOCK_CLAIMS_PER_MINUTE": 5,
     # Lifetime of presigned download URLs, in seconds.

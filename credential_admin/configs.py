@@ -13,25 +13,28 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from django.apps import apps
 from django.db import transaction
 
 from credential_admin.issuing.audit import record
 from credential_admin.models import CredentialConfig
-from credential_xblock.rules import CriteriaError, check_assignment_types, parse_criteria
+from credential_xblock.rules import CriteriaError, check_assignment_types, check_sections, parse_criteria
 
 log = logging.getLogger(__name__)
 BLOCK_TYPE = "credential"
-FIELDS = ("display_name", "level", "min_completion", "min_grade", "min_type_grades", "template", "description",
+RULE_FIELDS = ("min_completion", "min_grade", "min_type_grades", "min_section_completion")
+BADGE_FIELDS = ("badge_name", "badge_description", "badge_criteria", "badge_image")
+FIELDS = ("display_name", "level", *RULE_FIELDS, *BADGE_FIELDS, "template", "description",
           "allowed_modes", "available_from")
 
 
 @dataclass(frozen=True)
 class PublishedBlock:
-    """A published Credential block: its usage key and the values of its settings."""
+    """A published Credential block: its usage key, the values of its settings and who published it (a user id,
+    where the platform records it: the modulestore's `published_by`)."""
 
     usage_key: str
     fields: Mapping[str, Any]
+    published_by: int | None = None
 
 
 @dataclass
@@ -50,49 +53,34 @@ def block_fields(block) -> dict[str, Any]:
 
 
 def published_blocks(course_key: str) -> list[PublishedBlock]:
-    """The course's published Credential blocks: from the standalone runtime when installed, else the platform."""
-    if apps.is_installed("credential_admin.standalone"):
-        return _standalone_blocks(course_key)
-    from credential_admin import compat  # the platform's modulestore lives behind compat
+    """The course's published Credential blocks, as the backend's platform holds them."""
+    from credential_admin.backends import get_backend
 
-    return [PublishedBlock(str(block.location), block_fields(block))
-            for block in compat.published_blocks_of_type(course_key, BLOCK_TYPE)]
-
-
-def _standalone_blocks(course_key: str) -> list[PublishedBlock]:
-    from credential_admin.standalone.models import Course
-    from credential_admin.standalone.runtime import StandaloneRuntime
-
-    course = Course.objects.filter(course_key=course_key).first()
-    if course is None:
-        return []
-    runtime = StandaloneRuntime(course_key)
-    usages = [usage for usage, kind in (course.structure or {}).get("blocks", {}).items() if kind == BLOCK_TYPE]
-    return [PublishedBlock(usage, block_fields(runtime.get_block(usage))) for usage in usages]
+    return get_backend().published_credential_blocks(course_key)
 
 
 def known_course_keys() -> list[str]:
-    """Every course that holds or held a configuration, plus, in standalone mode, every loaded course."""
-    keys = set(CredentialConfig.objects.values_list("course_key", flat=True).distinct())
-    if apps.is_installed("credential_admin.standalone"):
-        from credential_admin.standalone.models import Course
+    """Every course that holds or held a configuration, plus the courses the backend lists (standalone: all)."""
+    from credential_admin.backends import get_backend
 
-        keys.update(Course.objects.values_list("course_key", flat=True))
+    keys = set(CredentialConfig.objects.values_list("course_key", flat=True).distinct())
+    keys.update(get_backend().listed_course_keys())
     return sorted(keys)
 
 
-def config_values(block: PublishedBlock, assignment_types: Iterable[str] | None) -> dict[str, Any]:
-    """The configuration a block describes; raise ValueError saying what is wrong with it."""
+def config_values(block: PublishedBlock, assignment_types: Iterable[str] | None,
+                  sections: Iterable[str] | None = None) -> dict[str, Any]:
+    """The configuration a block describes; raise ValueError saying what is wrong with it. Per-type and section
+    rules are checked against the course when its types and sections are given."""
     values = block.fields
     try:
-        criteria = parse_criteria({key: values.get(key) for key in ("min_completion", "min_grade",
-                                                                       "min_type_grades")})
+        criteria = parse_criteria({key: values.get(key) for key in RULE_FIELDS})
     except CriteriaError as exc:
         raise ValueError(str(exc)) from None
-    if assignment_types is not None:
-        errors = check_assignment_types(criteria, assignment_types)
-        if errors:
-            raise ValueError("; ".join(message.render() for message in errors.values()))
+    errors = {**(check_assignment_types(criteria, assignment_types) if assignment_types is not None else {}),
+              **(check_sections(criteria, sections) if sections is not None else {})}
+    if errors:
+        raise ValueError("; ".join(message.render() for message in errors.values()))
     level = values.get("level") or CredentialConfig.Level.COMPLETION
     if level not in CredentialConfig.Level.values:
         raise ValueError(f"Unknown level {level!r}.")
@@ -104,7 +92,26 @@ def config_values(block: PublishedBlock, assignment_types: Iterable[str] | None)
         "criteria": criteria.to_dict(), "template": str(values.get("template") or ""),
         "description": str(values.get("description") or ""), "allowed_modes": sorted(modes),
         "available_from": parse_available_from(values.get("available_from")), "is_published": True,
+        **badge_values(values, level),
     }
+
+
+def badge_values(values: Mapping[str, Any], level: str) -> dict[str, str]:
+    """The badge's name, description, criteria and checked image (a Badge needs a name; an image that fails its
+    checks makes the block invalid, with the reason)."""
+    from credential_admin.badges.images import ImageError, from_data_uri
+
+    image = str(values.get("badge_image") or "")
+    if image:
+        try:
+            from_data_uri(image)
+        except ImageError as exc:
+            raise ValueError(f"badge_image: {exc}") from None
+    name = str(values.get("badge_name") or "").strip()[:255]
+    if level == CredentialConfig.Level.BADGE and not name:
+        raise ValueError("badge_name: a badge needs a name.")
+    return {"badge_name": name, "badge_description": str(values.get("badge_description") or "").strip()[:500],
+            "badge_criteria": str(values.get("badge_criteria") or "").strip(), "badge_image": image}
 
 
 def parse_available_from(value: Any) -> datetime | None:
@@ -131,23 +138,37 @@ def _assignment_types(course_key: str) -> list[str] | None:
         return None
 
 
+def _sections(course_key: str) -> list[str] | None:
+    """The course's section and subsection keys, where the backend can list them (else checked at evaluation)."""
+    from credential_admin.backends import get_backend
+
+    lister = getattr(get_backend(), "sections", None)
+    try:
+        return list(lister(course_key)) if lister is not None else None
+    except Exception:  # as for the grading policy: a course the backend cannot read yet
+        log.warning("No sections for %s; section rules not checked at sync", course_key, exc_info=True)
+        return None
+
+
 def sync_course(course_key: str, blocks: Iterable[PublishedBlock] | None = None, actor=None) -> SyncResult:
     """Make the course's configurations match its published Credential blocks (audit-logged)."""
     course_key = str(course_key)
     blocks = published_blocks(course_key) if blocks is None else list(blocks)
     types = _assignment_types(course_key) if blocks else None
+    sections = _sections(course_key) if blocks else None
     result = SyncResult()
     with transaction.atomic():
         existing = {c.usage_key: c for c in CredentialConfig.objects.select_for_update().filter(course_key=course_key)}
         valid = set()
         for block in blocks:
             try:
-                values = config_values(block, types)
+                values = config_values(block, types, sections)
             except ValueError as exc:
                 result.invalid[block.usage_key] = str(exc)
                 continue
             valid.add(block.usage_key)
-            _upsert(course_key, block.usage_key, values, existing.get(block.usage_key), result, actor)
+            _upsert(course_key, block.usage_key, values, existing.get(block.usage_key), result,
+                    actor or _publisher(block))
         for usage_key, config in existing.items():
             if usage_key not in valid and config.is_published:
                 config.is_published = False
@@ -156,6 +177,15 @@ def sync_course(course_key: str, blocks: Iterable[PublishedBlock] | None = None,
                        reason=result.invalid.get(usage_key, "removed from the published course"))
                 result.unpublished.append(usage_key)
     return result
+
+
+def _publisher(block: PublishedBlock):
+    """The user who published `block`, for the audit log (None: unknown, the system)."""
+    if not isinstance(block.published_by, int):
+        return None
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(pk=block.published_by).first()
 
 
 def _upsert(course_key: str, usage_key: str, values: dict[str, Any], config: CredentialConfig | None,

@@ -1,75 +1,122 @@
-"""Signal receivers: a course publish syncs its credential configurations; with the AUTO_ISSUE feature on, a
-grade change queues issuing for that learner.
+"""Signal receivers. They only queue work: a publish queues a configuration sync; with AUTO_ISSUE on, a grade,
+completion or enrollment event queues one evaluation of that learner; a retirement erases the learner's data.
 
-Grade events fire inside the platform's Celery grade tasks on every recalculation (OPENEDX.md Pitfalls 8), so
-each receiver only queues idempotent work, after the surrounding transaction commits.
+Grade events fire inside the platform's Celery grade tasks on every recalculation, and completion is a plain
+``post_save`` of the platform's own write (OPENEDX.md §10, Pitfall 8), so an event receiver:
+- does no query and no course-tree load inside the platform's transaction: a cache key debounces (one evaluation
+  per learner, course and kind of event within AUTO_ISSUE_DELAY seconds, however many events fire), and the rest
+  runs on commit;
+- never raises: its errors are logged, and the grade or completion write stands.
+Which signals exist is the backend's answer (credential_admin.backends.Platform.signals); the grade events
+(openedx-events) and edx-completion's ``BlockCompletion`` saves are the same everywhere.
 """
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from typing import Any
 
-from django.apps import apps
-from django.db import transaction
+from django.db.models.signals import post_save
 
 from credential_admin import conf
 
 log = logging.getLogger(__name__)
 
+#: Event kinds, and the rules an event of that kind can change (None: any configuration).
+GRADE, COMPLETION, ENROLLMENT = "grade", "completion", "enrollment"
 
-def sync_on_publish(sender, course_key=None, **kwargs) -> None:
-    """Sync the published Credential blocks of `course_key` into configurations."""
+
+def sync_on_publish(sender, course_key=None, user=None, **kwargs) -> None:
+    """Queue the sync of `course_key`'s published Credential blocks (a Celery task, on commit); `user`, who
+    published, when the signal says (the standalone runtime's Studio saves; the platform's blocks carry it)."""
     if course_key is None:
         return
-    from credential_admin.configs import sync_course  # models are ready by signal time
-
-    transaction.on_commit(lambda: sync_course(str(course_key)))
-
-
-def issue_on_grade_change(sender, signal=None, **kwargs) -> None:
-    """openedx-events grade receivers (`COURSE_PASSING_STATUS_UPDATED`, `PERSISTENT_GRADE_SUMMARY_CHANGED`):
-    queue a one-learner batch for every published configuration of the course, when AUTO_ISSUE is on."""
-    if not conf.feature("AUTO_ISSUE"):
-        return
-    user_id, course_key = _user_and_course(kwargs)
-    if user_id is None or course_key is None:
-        return
     from credential_admin import tasks
-    from credential_admin.models import CredentialConfig
 
-    for config in CredentialConfig.objects.filter(course_key=course_key, is_published=True):
-        tasks.queue_batches(config, [user_id])
+    tasks.queue_sync(str(course_key), getattr(user, "pk", None))
 
 
-def _user_and_course(data: dict) -> tuple[int | None, str | None]:
-    status = data.get("course_passing_status")
+# --- automatic issuing -------------------------------------------------------------------------------------------
+def learner_event(user_id: int | None, course_key: Any, kind: str) -> bool:
+    """Queue one evaluation of this learner in this course for the configurations an event of `kind` can affect;
+    False when nothing was queued (switch off, debounced, or bad data). Never raises."""
+    try:
+        if user_id is None or course_key is None or not conf.feature("AUTO_ISSUE"):
+            return False
+        from credential_admin import autoissue
+
+        return autoissue.schedule(int(user_id), str(course_key), kind)
+    except Exception:  # the platform's write must stand, whatever happens here
+        log.exception("credential-xblock: could not queue automatic issuing for user %s in %s", user_id, course_key)
+        return False
+
+
+def on_grade_event(sender, signal=None, **kwargs) -> None:
+    """openedx-events ``COURSE_PASSING_STATUS_UPDATED``, ``CCX_COURSE_PASSING_STATUS_UPDATED`` and
+    ``PERSISTENT_GRADE_SUMMARY_CHANGED``: the learner's grade was recalculated."""
+    status, grade = kwargs.get("course_passing_status"), kwargs.get("grade")
     if status is not None:
-        return status.user.id, str(status.course.course_key)
-    grade = data.get("grade")
-    if grade is not None:
-        return grade.user_id, str(grade.course.course_key)
-    return None, None
+        course = status.course
+        # A CCX's Credential blocks are its master course's: evaluate there.
+        key = getattr(course, "master_course_key", None) or getattr(course, "course_key", None)
+        learner_event(status.user.id, key, GRADE)
+    elif grade is not None:
+        learner_event(grade.user_id, grade.course.course_key, GRADE)
+
+
+def on_completion_saved(sender, instance=None, **kwargs) -> None:
+    """``post_save`` of edx-completion's ``BlockCompletion`` (the platform has no completion event): only a
+    block completed in full can complete a unit."""
+    if instance is not None and instance.completion >= 1.0:
+        learner_event(instance.user_id, instance.context_key, COMPLETION)
+
+
+def on_enrollment_changed(sender, enrollment=None, instance=None, **kwargs) -> None:
+    """openedx-events ``COURSE_ENROLLMENT_CHANGED`` (platform), or a saved standalone ``Enrollment``: a new mode
+    or reactivation can make a learner eligible."""
+    if enrollment is not None:
+        learner_event(enrollment.user.id, enrollment.course.course_key, ENROLLMENT)
+    elif instance is not None:
+        learner_event(instance.user_id, instance.course.course_key, ENROLLMENT)
+
+
+def on_retirement(sender, user=None, **kwargs) -> None:
+    """``USER_RETIRE_LMS_CRITICAL`` / ``USER_RETIRE_LMS_MISC``: erase the learner's names, files and signed payloads
+    and revoke their credentials (both signals do the same, idempotent work)."""
+    if user is None:
+        return
+    from credential_admin import retirement
+
+    retirement.retire(user)
+
+
+# --- wiring --------------------------------------------------------------------------------------------------------
+RECEIVERS: dict[str, Callable[..., None]] = {
+    "publish": sync_on_publish, "enrollment": on_enrollment_changed, "retirement": on_retirement,
+}
 
 
 def connect() -> None:
-    """Connect the grade receivers (openedx-events), and the publish receiver to the standalone runtime's signal
-    or to the platform's through compat."""
-    from openedx_events.learning.signals import COURSE_PASSING_STATUS_UPDATED, PERSISTENT_GRADE_SUMMARY_CHANGED
+    """Connect every receiver: the grade events and completion saves (the same on every platform), then the
+    signals the backend names for each purpose."""
+    from completion.models import BlockCompletion
+    from openedx_events.learning.signals import (
+        CCX_COURSE_PASSING_STATUS_UPDATED,
+        COURSE_PASSING_STATUS_UPDATED,
+        PERSISTENT_GRADE_SUMMARY_CHANGED,
+    )
 
-    for event in (COURSE_PASSING_STATUS_UPDATED, PERSISTENT_GRADE_SUMMARY_CHANGED):
-        event.connect(issue_on_grade_change, dispatch_uid=f"credential_admin.issue_on_grade.{event.event_type}")
-    if apps.is_installed("credential_admin.standalone"):
-        from credential_admin.standalone.signals import course_published
+    from credential_admin.backends import get_backend
 
-        course_published.connect(sync_on_publish, dispatch_uid="credential_admin.sync_on_publish")
-        return
-    try:
-        from credential_admin import compat
-        signal = compat.course_published_signal()
-    except (ImportError, AttributeError):
-        log.warning("No course publish signal: credential configurations sync only through the commands.")
-        return
-    if signal is not None:
-        signal.connect(sync_on_publish, dispatch_uid="credential_admin.sync_on_publish")
+    for event in (COURSE_PASSING_STATUS_UPDATED, CCX_COURSE_PASSING_STATUS_UPDATED, PERSISTENT_GRADE_SUMMARY_CHANGED):
+        event.connect(on_grade_event, dispatch_uid=f"credential_admin.grade.{event.event_type}")
+    post_save.connect(on_completion_saved, sender=BlockCompletion, dispatch_uid="credential_admin.completion")
+    for purpose, hookups in get_backend().signals().items():
+        receiver = RECEIVERS[purpose]
+        for index, (signal, sender) in enumerate(hookups):
+            suffix = f".{index}" if index else ""
+            signal.connect(receiver, sender=sender, weak=False,
+                           dispatch_uid=f"credential_admin.{receiver.__name__}{suffix}")
 
 
 connect()

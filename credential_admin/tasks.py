@@ -63,6 +63,28 @@ def issue_batch(self, config_id: int, user_ids: Sequence[int]) -> dict:
             "failed": len(result.failed)}
 
 
+@shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True, name="credential_admin.sync_course")
+def sync_course(course_key: str, actor_id: int | None = None) -> dict:
+    """Sync a course's configurations from its published Credential blocks (queued by the publish receiver);
+    `actor_id`: the user who published, for the audit log."""
+    from django.contrib.auth import get_user_model
+
+    from credential_admin import configs
+
+    actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
+    result = configs.sync_course(course_key, actor=actor)
+    return {"created": len(result.created), "updated": len(result.updated),
+            "unpublished": len(result.unpublished), "invalid": len(result.invalid)}
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True, name="credential_admin.auto_issue")
+def auto_issue(user_id: int, course_key: str, kind: str) -> int:
+    """Evaluate one learner after a grade, completion or enrollment event (credential_admin.autoissue)."""
+    from credential_admin import autoissue
+
+    return autoissue.evaluate(user_id, course_key, kind)
+
+
 def _load_app() -> None:
     """Make the configured Celery app current (standalone); inside the LMS the platform's app already is."""
     name = conf.get("CELERY_APP")
@@ -84,3 +106,15 @@ def queue_batches(config: CredentialConfig, user_ids: Sequence[int], chunk_size:
     for chunk in chunks:
         transaction.on_commit(lambda chunk=chunk: issue_batch.delay(config.pk, chunk))
     return len(chunks)
+
+
+def queue_sync(course_key: str, actor_id: int | None = None) -> None:
+    """Sync this course's configurations in a task, once the current transaction commits."""
+    _load_app()
+    transaction.on_commit(lambda: sync_course.delay(course_key, actor_id))
+
+
+def queue_auto_issue(user_id: int, course_key: str, kind: str, countdown: int) -> None:
+    """Evaluate this learner in `countdown` seconds (now: the caller runs after commit already)."""
+    _load_app()
+    auto_issue.apply_async((user_id, course_key, kind), countdown=countdown)

@@ -13,7 +13,9 @@ grades API's prefetch + ``CourseGradeFactory().iter``).
 """
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator, Sequence
+from typing import Any
 
 from django.contrib.auth import get_user_model
 
@@ -22,6 +24,7 @@ from credential_admin.backends.completion import completed_blocks
 from credential_admin.backends.units import Unit, children, count_units, unit_counted_keys
 from credential_xblock.records import Enrollment, LearnerRecord
 
+log = logging.getLogger(__name__)
 
 class OpenEdxBackend:
     """LearnerDataBackend over the platform's modulestore, completion, grades and enrollments."""
@@ -35,6 +38,37 @@ class OpenEdxBackend:
 
     def enrolled_user_ids(self, course_key: str) -> Iterator[int]:
         return compat.enrolled_user_ids(course_key)
+
+    # --- the platform (credential_admin.backends.Platform) -------------------------------------------------------
+    def course_exists(self, course_key: str) -> bool:
+        return compat.course_exists(course_key)
+
+    def listed_course_keys(self) -> list[str]:
+        return []  # a platform's courses are many: "all courses" means those holding configurations
+
+    def published_credential_blocks(self, course_key: str) -> list:
+        from credential_admin.configs import BLOCK_TYPE, PublishedBlock, block_fields
+
+        return [PublishedBlock(str(block.location), block_fields(block), getattr(block, "published_by", None))
+                for block in compat.published_blocks_of_type(course_key, BLOCK_TYPE)]
+
+    def is_course_staff(self, user, course_key: str) -> bool:
+        return bool(user.is_authenticated) and compat.is_course_staff(user, course_key)
+
+    def signals(self) -> dict[str, Sequence[tuple[Any, Any]]]:
+        """The modulestore's publish signal, openedx-events' enrollment change, and the retirement signals; a
+        service without some of them (the CMS has no user retirement) leaves that purpose empty."""
+        from openedx_events.learning.signals import COURSE_ENROLLMENT_CHANGED
+
+        found: dict[str, Sequence[tuple[Any, Any]]] = {"enrollment": [(COURSE_ENROLLMENT_CHANGED, None)]}
+        for purpose, read in (("publish", lambda: [compat.course_published_signal()]),
+                              ("retirement", compat.retirement_signals)):
+            try:
+                found[purpose] = [(signal, None) for signal in read()]
+            except (ImportError, AttributeError):
+                log.warning("No %s signal here: credential-xblock does not listen for it.", purpose)
+                found[purpose] = []
+        return found
 
     def records(self, course_key: str, user_ids: Sequence[int]) -> list[LearnerRecord]:
         ids = list(dict.fromkeys(int(user_id) for user_id in user_ids))

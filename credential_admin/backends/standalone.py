@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
+from typing import Any
 
 from django.contrib.auth import get_user_model
 
 from credential_admin.backends.completion import completed_blocks, raw_rows
-from credential_admin.backends.units import Unit, count_units
+from credential_admin.backends.units import Unit, count_units, section_progress
 from credential_admin.standalone import grading
-from credential_admin.standalone.models import Course, Enrollment, Score, full_name
+from credential_admin.standalone.models import Course, Enrollment, Score, full_name, is_course_staff
 from credential_xblock.records import Enrollment as EnrollmentRecord
 from credential_xblock.records import LearnerRecord
 
@@ -38,9 +39,43 @@ class StandaloneBackend:
     def course_title(self, course_key: str) -> str:
         return self._course(course_key).title
 
+    def sections(self, course_key: str) -> dict[str, str]:
+        """The course's sections and subsections in course order: usage key → title (for section rules)."""
+        return section_titles(self._course(course_key).structure)
+
     def enrolled_user_ids(self, course_key: str) -> Iterator[int]:
         rows = Enrollment.objects.filter(course__course_key=str(course_key)).order_by("user_id")
         return rows.values_list("user_id", flat=True).iterator()
+
+    # --- the platform (credential_admin.backends.Platform) -------------------------------------------------------
+    def course_exists(self, course_key: str) -> bool:
+        return Course.objects.filter(course_key=str(course_key)).exists()
+
+    def listed_course_keys(self) -> list[str]:
+        return list(Course.objects.values_list("course_key", flat=True))
+
+    def published_credential_blocks(self, course_key: str) -> list:
+        """In standalone mode a save is a publish: the blocks of the course's current outline."""
+        from credential_admin.configs import BLOCK_TYPE, PublishedBlock, block_fields
+        from credential_admin.standalone.runtime import StandaloneRuntime
+
+        course = Course.objects.filter(course_key=str(course_key)).first()
+        if course is None:
+            return []
+        runtime = StandaloneRuntime(course.course_key)
+        usages = [usage for usage, kind in (course.structure or {}).get("blocks", {}).items() if kind == BLOCK_TYPE]
+        return [PublishedBlock(usage, block_fields(runtime.get_block(usage))) for usage in usages]
+
+    def is_course_staff(self, user, course_key: str) -> bool:
+        return is_course_staff(user, course_key)
+
+    def signals(self) -> dict[str, Sequence[tuple[Any, Any]]]:
+        """The runtime's own publish signal and enrollment saves; nobody is retired here."""
+        from django.db.models.signals import post_save
+
+        from credential_admin.standalone.signals import course_published
+
+        return {"publish": [(course_published, None)], "enrollment": [(post_save, Enrollment)], "retirement": []}
 
     def records(self, course_key: str, user_ids: Sequence[int]) -> list[LearnerRecord]:
         course = self._course(course_key)
@@ -56,6 +91,7 @@ class StandaloneBackend:
         done = completed_blocks(course.course_key, ids)
         scores = self._scores(course, ids)
         units = outline_units(course.structure)
+        titles = section_titles(course.structure)
         policy = grading.parse_policy(course.grading_policy)
         subsections = graded_subsections(course.structure)
         records = []
@@ -66,7 +102,7 @@ class StandaloneBackend:
                 user_id=user.pk, username=user.get_username(), full_name=full_name(user),
                 completed_units=counts.completed, counted_units=counts.counted, locked_units=counts.locked,
                 grade_percent=result.percent, type_percents=dict(result.type_percents),
-                enrollment=enrollments.get(user.pk),
+                enrollment=enrollments.get(user.pk), sections=section_progress(titles, counts),
             ))
         return records
 
@@ -84,9 +120,18 @@ class StandaloneBackend:
 def outline_units(structure: dict) -> list[Unit]:
     """The units of a course outline (see credential_admin.standalone.loader)."""
     return [
-        Unit(unit["id"], frozenset(unit["counted"]), unit["locked"])
+        Unit(unit["id"], frozenset(unit["counted"]), unit["locked"], (chapter["id"], seq["id"]))
         for chapter in structure.get("chapters", []) for seq in chapter["sequentials"] for unit in seq["units"]
     ]
+
+
+def section_titles(structure: dict) -> dict[str, str]:
+    """Usage key → title of every section and subsection of a course outline, in course order."""
+    titles: dict[str, str] = {}
+    for chapter in structure.get("chapters", []):
+        titles[chapter["id"]] = chapter["title"] or chapter["id"]
+        titles.update((seq["id"], seq["title"] or seq["id"]) for seq in chapter["sequentials"])
+    return titles
 
 
 def graded_subsections(structure: dict) -> list[tuple[str, dict[str, float]]]:

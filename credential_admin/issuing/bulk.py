@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from django.apps import apps
 from django.contrib.auth import get_user_model
 from opaque_keys import InvalidKeyError
 from opaque_keys.edx.keys import CourseKey
@@ -31,13 +30,9 @@ class Target:
 
 
 def course_exists(course_key: str) -> bool:
-    if apps.is_installed("credential_admin.standalone"):
-        from credential_admin.standalone.models import Course
+    from credential_admin.backends import get_backend
 
-        return Course.objects.filter(course_key=course_key).exists()
-    from credential_admin import compat
-
-    return bool(compat.course_exists(course_key))
+    return get_backend().course_exists(course_key)
 
 
 def resolve_courses(keys: Sequence[str], all_courses: bool) -> list[str]:
