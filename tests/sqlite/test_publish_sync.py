@@ -16,3 +16,28 @@ def test_studio_save_updates_the_synced_configuration(course, client, staff_user
     config = CredentialConfig.objects.get(usage_key=ACHIEVEMENT)
     assert config.criteria == {"min_completion": None, "min_grade": "85", "min_type_grades": {"Final Exam": "75"}}
     assert config.is_published
+
+
+def test_studio_save_is_audited_under_the_user_who_saved(course, client, staff_user,  # noqa: F811
+                                                         django_capture_on_commit_callbacks):
+    from credential_admin.models import AuditLog
+
+    with django_capture_on_commit_callbacks(execute=True):
+        submit(client, staff_user, {**GOOD, "min_grade": "85"})
+    with django_capture_on_commit_callbacks(execute=True):
+        submit(client, staff_user, {**GOOD, "min_grade": "86"})
+    entries = AuditLog.objects.filter(config__usage_key=ACHIEVEMENT).order_by("id")
+    assert [(entry.action, entry.actor) for entry in entries] == [("config_created", staff_user),
+                                                                   ("config_updated", staff_user)]
+
+
+def test_platform_blocks_name_their_publisher(staff_user):
+    """On the platform the publish signal names nobody: the modulestore's `published_by` on the block does."""
+    from credential_admin.configs import PublishedBlock, sync_course
+    from credential_admin.models import AuditLog
+
+    fields = {"display_name": "Completion", "level": "completion", "min_completion": "90", "min_grade": "",
+              "min_type_grades": {}, "allowed_modes": [], "available_from": "", "template": "", "description": ""}
+    sync_course("course-v1:Org+X+1", [PublishedBlock("block-v1:Org+X+1+type@credential+block@c", fields,
+                                                     staff_user.pk)])
+    assert AuditLog.objects.get(action="config_created").actor == staff_user
