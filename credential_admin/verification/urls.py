@@ -1,7 +1,7 @@
 """Public verification URLs (under /credentials/): the page at verify/<verification id>/, and what it links to."""
 from django.urls import path
 
-from . import views
+from . import achievements, views
 
 app_name = "verify"
 
@@ -11,6 +11,7 @@ urlpatterns = [
     path("verify/<str:verification_id>/json/", views.facts_json, name="json"),
     path("verify/<str:verification_id>/ob3/", views.ob3, name="ob3"),
     path("status/<int:number>/", views.status_list, name="status"),
+    path("achievements/<int:config_id>/", achievements.achievement, name="achievement"),
     path("issuer/", views.issuer, name="issuer"),
     path("issuer/<str:org>/", views.issuer, name="org_issuer"),
     path("keys/<str:key_id>/", views.key, name="key"),
