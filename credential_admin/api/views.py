@@ -1,25 +1,62 @@
-"""The learner credential API: the current learner's credentials; staff may name a learner with ``?username=``.
+"""The learner API (Django REST Framework), as the platform's own APIs are: the MFEs' JWT cookie (edx-drf-extensions,
+where the platform provides it) or the session; JSON only; errors as ``{"detail": …}``.
 
-Anonymous callers get 401, a learner asking about someone else 403, staff asking about an unknown learner 404.
+- ``GET  api/v1/credentials/``: the learner's credentials, newest first, paginated, with their links;
+- ``GET  api/v1/progress/<course key>/``: the learner's checklist for each credential of a course (what the block
+  shows), and their Learning Path progress;
+- ``POST api/v1/progress/<course key>/claim/``: claim one of them.
+
+Anonymous callers get 401. ``?username=`` names another learner: global staff may name anyone (404 for an unknown
+learner), course staff the learners of their courses; anyone else gets 403, whether the learner exists or not.
 """
 from __future__ import annotations
 
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.http import HttpRequest, JsonResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.renderers import OpenApiJsonRenderer, OpenApiYamlRenderer
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from opaque_keys import InvalidKeyError
+from opaque_keys.edx.keys import CourseKey
+from rest_framework import exceptions, status
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.parsers import JSONParser
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
-from credential_admin import conf
-from credential_admin.issuing.views import is_course_staff
-from credential_admin.models import Credential
+from credential_admin import compat, conf
+from credential_admin.api import schema, serializers
+from credential_admin.api.progress import config_progress, course_progress
+from credential_admin.backends import get_backend
+from credential_admin.issuing.api import ClaimRefused, claim
+from credential_admin.models import Credential, CredentialConfig
 from credential_admin.verification.records import PUBLIC_STATUSES, level_label
 
+SCHEMA_RENDERERS = [OpenApiJsonRenderer, OpenApiYamlRenderer]
+SCHEMA_SETTINGS = {
+    "TITLE": "Credential XBlock learner API",
+    "DESCRIPTION": "A learner's credentials, progress toward them, and claims (the MFE widgets read this).",
+    "VERSION": "1.0.0",
+    "OAS_VERSION": "3.1.0",  # nullable objects as oneOf [object, null], which validators read one way only
+}
 
-def _error(message: str, status: int) -> JsonResponse:
-    return JsonResponse({"error": message}, status=status)
+
+def authentication_classes() -> list[type]:
+    """The platform's JWT cookie authentication first, where present, then the session."""
+    jwt = compat.jwt_cookie_authentication()
+    return [jwt, schema.SessionAuthentication] if jwt else [schema.SessionAuthentication]
+
+
+class CredentialsPagination(PageNumberPagination):
+    page_size = 20
+    page_size_query_param = "page_size"
+    max_page_size = 100
 
 
 def _absolute(path: str | None) -> str | None:
@@ -58,34 +95,139 @@ def serialize(credential: Credential) -> dict[str, Any]:
     }
 
 
-@require_GET
-def credentials(request: HttpRequest) -> JsonResponse:
-    """``{"username": …, "results": [...]}``, newest first. Course staff asking about a learner see only the
-    credentials of the courses they staff (the same rule as downloads); global staff see all."""
-    if not request.user.is_authenticated:
-        return _error(_("Authentication required."), 401)
-    username = request.GET.get("username", "").strip()
-    me = request.user
-    if not username or username == me.get_username():
-        return _listing(me, Credential.objects.filter(user=me))
-    global_staff = me.is_staff or me.is_superuser
-    user = get_user_model().objects.filter(**{get_user_model().USERNAME_FIELD: username[:150]}).first()
-    if user is None:
-        return _error(_("No such learner."), 404) if global_staff else _refused()
-    rows = Credential.objects.filter(user=user)
-    if not global_staff:
-        rows = [row for row in rows.select_related("config") if is_course_staff(me, row.config.course_key)]
-        if not rows:
-            return _refused()
-    return _listing(user, rows)
+def _is_global_staff(user) -> bool:
+    return bool(user.is_staff or user.is_superuser)
 
 
-def _refused() -> JsonResponse:
-    return _error(_("Only staff may see another learner's credentials."), 403)
+def _named_learner(request: Request) -> tuple[bool, Any]:
+    """Whether ``?username=`` names someone other than the caller, and that user (None when unknown)."""
+    username = request.query_params.get("username", "").strip()
+    if not username or username == request.user.get_username():
+        return False, None
+    User = get_user_model()
+    return True, User.objects.filter(**{User.USERNAME_FIELD: username[:150]}).first()
 
 
-def _listing(user, rows) -> JsonResponse:
-    if not isinstance(rows, list):
-        rows = list(rows.select_related("config").order_by("-created"))
-    return JsonResponse({"username": user.get_username(), "results": [serialize(row) for row in rows]},
-                        json_dumps_params={"ensure_ascii": False})
+def _not_found() -> exceptions.NotFound:
+    return exceptions.NotFound(_("No such learner."))
+
+
+def _refused() -> exceptions.PermissionDenied:
+    return exceptions.PermissionDenied(_("Only staff may see another learner's credentials."))
+
+
+def _course_key(value: str) -> str:
+    try:
+        return str(CourseKey.from_string(value))
+    except InvalidKeyError:
+        raise exceptions.ParseError(_('"{key}" is not a course key.').format(key=value[:100])) from None
+
+
+def documented(**kwargs):
+    """`extend_schema` on drf-spectacular's own AutoSchema, whatever the site's DEFAULT_SCHEMA_CLASS is."""
+    def decorate(method):
+        method.schema = AutoSchema
+        return extend_schema(**kwargs)(method)
+    return decorate
+
+
+USERNAME = OpenApiParameter("username", str, description="Another learner (staff only).")
+ERRORS = {
+    401: OpenApiResponse(serializers.ErrorSerializer, description="Not signed in."),
+    403: OpenApiResponse(serializers.ErrorSerializer, description="Another learner, and the caller is not staff."),
+    404: OpenApiResponse(serializers.ErrorSerializer, description="Unknown learner (staff), or no such page."),
+}
+
+
+class LearnerAPIView(APIView):
+    """What every view of the API shares: authentication, JSON, the description's generator."""
+
+    permission_classes = [IsAuthenticated]
+    renderer_classes = [JSONRenderer]
+    parser_classes = [JSONParser]
+    schema = AutoSchema()
+
+    def get_authenticators(self):
+        return [cls() for cls in authentication_classes()]
+
+
+class CredentialListView(LearnerAPIView):
+    """The learner's credentials, newest first. Course staff naming a learner see only the credentials of the
+    courses they staff (the download rule); global staff see all."""
+
+    @documented(operation_id="credentials_list", parameters=[USERNAME, OpenApiParameter("page", int),
+                                                                 OpenApiParameter("page_size", int)],
+                   responses={200: serializers.CredentialPageSerializer, **ERRORS})
+    def get(self, request: Request) -> Response:
+        named, learner = _named_learner(request)
+        rows = Credential.objects.filter(user=learner if named else request.user).select_related("config")
+        rows = rows.order_by("-created", "-id")
+        if named and _is_global_staff(request.user):
+            if learner is None:
+                raise _not_found()
+        elif named:
+            backend = get_backend()
+            staffed = [key for key in rows.values_list("config__course_key", flat=True).distinct()
+                       if backend.is_course_staff(request.user, key)]
+            if learner is None or not staffed:
+                raise _refused()
+            rows = rows.filter(config__course_key__in=staffed)
+        learner = learner if named else request.user
+        paginator = CredentialsPagination()
+        page = paginator.paginate_queryset(rows, request, view=self)
+        response = paginator.get_paginated_response([serialize(row) for row in page])
+        response.data = {"username": learner.get_username(), **response.data}
+        return response
+
+
+def _progress_subject(request: Request, course_key: str):
+    """The learner whose progress is asked for: the caller, or a learner named by the course's staff."""
+    named, learner = _named_learner(request)
+    if not named:
+        return request.user
+    if not (_is_global_staff(request.user) or get_backend().is_course_staff(request.user, course_key)):
+        raise _refused()
+    if learner is None:
+        raise _not_found()
+    return learner
+
+
+class CourseProgressView(LearnerAPIView):
+    """The learner's checklist for each credential of the course, as the Credential block shows it; empty lists
+    when the course has none."""
+
+    @documented(operation_id="progress_retrieve", parameters=[USERNAME],
+                   responses={200: serializers.CourseProgressSerializer,
+                              400: OpenApiResponse(serializers.ErrorSerializer, description="Not a course key."),
+                              **ERRORS})
+    def get(self, request: Request, course_key: str) -> Response:
+        key = _course_key(course_key)
+        return Response(course_progress(_progress_subject(request, key), key))
+
+
+class ClaimView(LearnerAPIView):
+    """Claim one credential of the course for the signed-in learner; idempotent once issued."""
+
+    @documented(operation_id="progress_claim", request=serializers.ClaimSerializer,
+                   responses={200: serializers.ConfigProgressSerializer,
+                              400: OpenApiResponse(serializers.ErrorSerializer, description="Bad request body."),
+                              401: ERRORS[401],
+                              404: OpenApiResponse(serializers.ErrorSerializer,
+                                                   description="No such credential in this course."),
+                              409: OpenApiResponse(serializers.ErrorSerializer,
+                                                   description="Not claimable (yet): the reason, in words.")})
+    def post(self, request: Request, course_key: str) -> Response:
+        key = _course_key(course_key)
+        body = serializers.ClaimSerializer(data=request.data if isinstance(request.data, dict) else {})
+        if not body.is_valid():
+            raise exceptions.ParseError(_('Send {"usage_key": "<the Credential block>"} as JSON.'))
+        config = CredentialConfig.objects.filter(course_key=key, usage_key=body.validated_data["usage_key"],
+                                                 is_published=True).first()
+        if config is None:
+            raise exceptions.NotFound(_("This course has no such credential."))
+        try:
+            claim(request.user, key, config.usage_key)
+        except ClaimRefused as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+        records = get_backend().records(key, [request.user.pk])
+        return Response(config_progress(config, request.user, records[0] if records else None))

@@ -1,0 +1,96 @@
+"""The shapes of the learner API, for its OpenAPI description and for reading claim requests.
+
+Responses are built by `views.serialize` and `progress.course_progress`; the API tests check every response against
+these shapes through the served description, so the two cannot drift apart.
+"""
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from credential_admin.models import Credential
+from credential_xblock import checklist
+
+CHECKLIST_STATUSES = [checklist.CONFIG_ERROR, checklist.SIGNED_OUT, checklist.NOT_ENROLLED, checklist.NOT_AVAILABLE,
+                      checklist.IN_PROGRESS, checklist.ELIGIBLE, checklist.ISSUED, checklist.PENDING,
+                      checklist.REVOKED]
+
+
+class CredentialSerializer(serializers.Serializer):
+    verification_id = serializers.CharField()
+    code = serializers.CharField(help_text="The short code printed on the certificate.")
+    status = serializers.ChoiceField(choices=Credential.Status.values)
+    title = serializers.CharField()
+    level = serializers.CharField()
+    level_label = serializers.CharField()
+    course_key = serializers.CharField(help_text="The course, or the Learning Path (path-v1:…).")
+    issued_on = serializers.DateField(allow_null=True)
+    reissued_at = serializers.DateTimeField(allow_null=True)
+    revoked_at = serializers.DateTimeField(allow_null=True)
+    download_url = serializers.URLField(allow_null=True, help_text="Only while issued and stored.")
+    verify_url = serializers.URLField(allow_null=True, help_text="The public verification page.")
+    open_badge_url = serializers.URLField(allow_null=True, help_text="The signed Open Badges 3.0 credential.")
+
+
+class CredentialPageSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = CredentialSerializer(many=True)
+
+
+class RuleSerializer(serializers.Serializer):
+    kind = serializers.CharField(help_text="completion, grade, assignment_type, …")
+    assignment_type = serializers.CharField(allow_null=True)
+    label = serializers.CharField()
+    value = serializers.CharField(help_text="Where the learner stands, in words.")
+    current = serializers.IntegerField(help_text="The learner's value, a whole percent.")
+    required = serializers.CharField(help_text="The threshold as typed (90, 82.5).")
+    met = serializers.BooleanField()
+    remaining = serializers.IntegerField(help_text="Units (completion) or percentage points (grades) still needed.")
+    left = serializers.CharField(help_text="What is left, in words.")
+    note = serializers.CharField(allow_blank=True)
+    bar = serializers.IntegerField(min_value=0, max_value=100)
+    marker = serializers.CharField(help_text="Where the threshold sits on the bar, in percent.")
+    aria_text = serializers.CharField(help_text="The bar for screen readers.")
+
+
+class ChecklistCredentialSerializer(serializers.Serializer):
+    status = serializers.CharField()
+    verify_url = serializers.CharField(allow_blank=True)
+    download_url = serializers.CharField(allow_blank=True)
+    issued_on = serializers.CharField(allow_blank=True)
+    short_code = serializers.CharField(allow_blank=True)
+
+
+class ChecklistSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=CHECKLIST_STATUSES)
+    headline = serializers.CharField()
+    messages = serializers.ListField(child=serializers.CharField())
+    config_errors = serializers.ListField(child=serializers.CharField())
+    eligible = serializers.BooleanField()
+    rules = RuleSerializer(many=True)
+    credential = ChecklistCredentialSerializer(allow_null=True)
+
+
+class ConfigProgressSerializer(serializers.Serializer):
+    usage_key = serializers.CharField(help_text="The Credential block; claim with it.")
+    display_name = serializers.CharField(allow_blank=True)
+    level = serializers.CharField()
+    level_label = serializers.CharField()
+    description = serializers.CharField(allow_blank=True)
+    checklist = ChecklistSerializer()
+
+
+class CourseProgressSerializer(serializers.Serializer):
+    course_key = serializers.CharField()
+    credentials = ConfigProgressSerializer(many=True, help_text="Empty when the course has no credential.")
+    paths = serializers.ListField(child=serializers.DictField(), help_text="Learning Paths holding the course.")
+
+
+class ClaimSerializer(serializers.Serializer):
+    usage_key = serializers.CharField(max_length=255, help_text="The Credential block (see progress).")
+
+
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField()
