@@ -16,6 +16,7 @@ PACKAGES = find_packages(include=["credential_xblock*", "credential_admin*"], ex
 # management/ sits at the top level of the repository but belongs to the app; wheels map it into place here,
 # while the checkout and editable installs see it through the credential_admin/management symlink.
 MANAGEMENT = ["credential_admin.management", "credential_admin.management.commands"]
+PATHS = read_requirements("paths.in")
 
 setup(
     name="credential-xblock",
@@ -35,7 +36,10 @@ setup(
     },
     data_files=[],
     install_requires=read_requirements("base.in"),
-    extras_require={"demo": ["xblock-sdk"], "test": ["xblock-sdk", *read_requirements("test.in")]},
+    # [paths]: Learning Path credentials; learning-paths-plugin pulls in openedx-completion-aggregator, which
+    # registers itself in the LMS and CMS, so it is installed only where paths are wanted (demo and tests do).
+    extras_require={"paths": PATHS, "demo": ["xblock-sdk", *PATHS],
+                    "test": ["xblock-sdk", *PATHS, *read_requirements("test.in")]},
     entry_points={
         "xblock.v1": [
             "credential = credential_xblock.credential:CredentialBlock",

@@ -17,6 +17,7 @@ from django.db import transaction
 
 from credential_admin.issuing.audit import record
 from credential_admin.models import CredentialConfig
+from credential_admin.paths import is_path_key
 from credential_xblock.rules import CriteriaError, check_assignment_types, check_sections, parse_criteria
 
 log = logging.getLogger(__name__)
@@ -65,7 +66,7 @@ def known_course_keys() -> list[str]:
 
     keys = set(CredentialConfig.objects.values_list("course_key", flat=True).distinct())
     keys.update(get_backend().listed_course_keys())
-    return sorted(keys)
+    return sorted(key for key in keys if not is_path_key(key))  # path configurations come from no block
 
 
 def config_values(block: PublishedBlock, assignment_types: Iterable[str] | None,
@@ -153,6 +154,8 @@ def _sections(course_key: str) -> list[str] | None:
 def sync_course(course_key: str, blocks: Iterable[PublishedBlock] | None = None, actor=None) -> SyncResult:
     """Make the course's configurations match its published Credential blocks (audit-logged)."""
     course_key = str(course_key)
+    if is_path_key(course_key):  # a Learning Path's configurations are made in Django admin, not by blocks
+        return SyncResult()
     blocks = published_blocks(course_key) if blocks is None else list(blocks)
     types = _assignment_types(course_key) if blocks else None
     sections = _sections(course_key) if blocks else None

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from credential_admin import conf
+from credential_admin.badges.artefact import badge_facts, baked_image, extension
 from credential_admin.issuing import expiry, signing, storage
 from credential_admin.issuing.audit import entry, record, record_many
 from credential_admin.models import AuditLog, Credential, CredentialConfig
@@ -35,6 +36,7 @@ from credential_xblock.rules import (
     COMPLETION,
     GRADE,
     N_,
+    SECTION_COMPLETION,
     ConfigurationError,
     CriteriaError,
     Evaluation,
@@ -148,6 +150,9 @@ def _unmet(rule) -> Message:
         return Message(N_("completion {current}% < {required}%"), {"current": rule.current, "required": rule.required})
     if rule.kind == GRADE:
         return Message(N_("grade {current}% < {required}%"), {"current": rule.current, "required": rule.required})
+    if rule.kind == SECTION_COMPLETION:
+        return Message(N_("{section} {current}% < {required}%"),
+                       {"section": rule.section_title, "current": rule.current, "required": rule.required})
     return Message(N_("{type} {current}% < {required}%"),
                    {"type": rule.assignment_type, "current": rule.current, "required": rule.required})
 
@@ -159,7 +164,7 @@ def snapshot_for(config: CredentialConfig, decision: Decision, title: str) -> di
     evaluation = decision.evaluation
     rules = [] if evaluation is None else [
         {"kind": rule.kind, "type": rule.assignment_type, "required": format(rule.required.normalize(), "f"),
-         "achieved": rule.current}
+         "achieved": rule.current, **({"section": rule.section_title} if rule.section else {})}
         for rule in evaluation.rules_met
     ]
     record_ = decision.record
@@ -172,6 +177,7 @@ def snapshot_for(config: CredentialConfig, decision: Decision, title: str) -> di
         "issuer": conf.issuer_name(),
         "language": (record_.language if record_ else "") or "",
         **(decision.facts or {}),
+        **({"badge": badge_facts(config)} if config.level == CredentialConfig.Level.BADGE else {}),
     }
 
 
@@ -225,6 +231,7 @@ def payload_for(credential: Credential, issued_on: date) -> dict[str, Any]:
         "verify_url": verify_url(credential.verification_id),
         **({"expires_at": credential.expires_at.strftime("%Y-%m-%dT%H:%M:%SZ")} if credential.expires_at else {}),
         **({"courses": facts["courses"]} if facts.get("courses") else {}),  # a path credential's courses
+        **({"badge": facts["badge"]} if facts.get("badge") else {}),  # a badge's name, description and criteria
     }
 
 
@@ -237,6 +244,8 @@ def rule_lines(rules_met: Sequence[dict[str, Any]], language: str = "") -> list[
                 text = _("Completed {achieved}% of the course (required {required}%)")
             elif rule["kind"] == GRADE:
                 text = _("Overall grade {achieved}% (required {required}%)")
+            elif rule["kind"] == SECTION_COMPLETION:
+                text = _("Completed {achieved}% of {section} (required {required}%)")
             else:
                 text = _("{type}: {achieved}% (required {required}%)")
             lines.append(text.format(**rule))
@@ -323,15 +332,18 @@ def _make(credential: Credential, templates: dict, key: signing.KeyPair) -> None
         credential.expires_at = expiry.expires_at(credential.config, issued_on)
     payload = payload_for(credential, issued_on)
     data, signature, key_id = signing.sign(payload, key)
-    pdf_bytes = render(credential, payload, signing.envelope(data, signature, key_id, payload["verify_url"]),
-                       templates)
-    file_key = storage.key_for(credential.config_id, credential.verification_id)
-    storage.store(file_key, pdf_bytes)
+    if credential.config.level == CredentialConfig.Level.BADGE:  # the artefact is the baked image, not a PDF
+        artefact, content_type = baked_image(credential, payload)
+    else:
+        artefact, content_type = render(credential, payload, signing.envelope(
+            data, signature, key_id, payload["verify_url"]), templates), "application/pdf"
+    file_key = storage.key_for(credential.config_id, credential.verification_id, extension(content_type))
+    storage.store(file_key, artefact)
     credential.snapshot = {**credential.snapshot, "issued_on": issued_on.isoformat(), "validity": validity}
     credential.status = Credential.Status.ISSUED
     credential.issued_on = issued_on
     credential.storage_key = file_key
-    credential.pdf_sha256 = hashlib.sha256(pdf_bytes).hexdigest()
+    credential.pdf_sha256 = hashlib.sha256(artefact).hexdigest()
     credential.payload = data.decode("utf-8")
     credential.signature = signature
     credential.key_id = key_id

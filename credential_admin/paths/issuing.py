@@ -1,0 +1,93 @@
+"""Path credentials through the issuing pipeline: decisions for a path configuration, claims, automatic issuing.
+
+`pipeline.issue_for_users` calls `decide_path` for a configuration whose learning context is a path, so bulk
+issuing, the command, Celery tasks and the lifecycle handle path credentials exactly like course ones.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from credential_admin import conf, ratelimit
+from credential_admin.issuing import pipeline
+from credential_admin.models import Credential, CredentialConfig
+from credential_admin.paths import is_path_key, source
+from credential_admin.paths import rules as path_rules
+from credential_admin.paths.evaluate import PathProgress, evaluate_batch
+from credential_xblock.rules import N_, Evaluation, Message
+
+
+class PathClaimRefused(Exception):
+    """A path claim that cannot be honoured; str(exc) is a translated message for the learner."""
+
+
+def decide_path(config: CredentialConfig, user_ids: Sequence[int], backend=None,
+                rules: path_rules.PathRules | None = None) -> tuple[list[pipeline.Decision], str]:
+    """The pipeline's decisions for these learners on this path configuration, and the path's title."""
+    rules = rules or path_rules.rules_for(config)
+    ids = list(dict.fromkeys(int(user_id) for user_id in user_ids))
+    if rules.errors:
+        return [pipeline.Decision(user_id, False, rules.errors) for user_id in ids], rules.title
+    held, revoked = pipeline.held_and_revoked(config, ids)
+    progress = evaluate_batch(rules, ids, backend)
+    return [_decision(p, held.get(p.user_id), p.user_id in revoked) for p in progress], rules.title
+
+
+def _decision(progress: PathProgress, held: Credential | None, revoked: bool) -> pipeline.Decision:
+    record = progress.record
+    if held is not None:  # decided when it was reserved: leaving the path later takes nothing away
+        return pipeline.Decision(progress.user_id, True, (), record, None, held)
+    if revoked:
+        why = (Message(N_("A credential for this learner was revoked.")),)
+        return pipeline.Decision(progress.user_id, False, why, record, access=why)
+    access = () if progress.enrolled else (Message(N_("You are not enrolled in this learning path.")),)
+    evaluation = Evaluation((progress.path_grade,)) if progress.path_grade is not None else None
+    return pipeline.Decision(progress.user_id, progress.eligible, progress.reasons(), record, evaluation,
+                             access=access, facts={"courses": printed_courses(progress)})
+
+
+def printed_courses(progress: PathProgress) -> list[dict[str, Any]]:
+    """The path's courses as printed and signed: key, title and the rules met in each."""
+    return [{"key": course.rule.course_key, "title": course.rule.title, "rules_met": [
+        {"kind": rule.kind, "type": rule.assignment_type, "required": format(rule.required.normalize(), "f"),
+         "achieved": rule.current} for rule in (course.evaluation.rules_met if course.evaluation else ())]}
+        for course in progress.courses]
+
+
+def claim_path(user, config: CredentialConfig) -> Credential:
+    """Issue the learner's path credential when they qualify (queued after commit); raise PathClaimRefused."""
+    from credential_admin import tasks
+
+    if not config.is_published or not is_path_key(config.course_key):
+        raise PathClaimRefused(_("This learning path credential is not available."))
+    current = pipeline.active_credential(user.pk, config)
+    if current is not None and current.status == Credential.Status.ISSUED:
+        return current
+    if not ratelimit.allow("claim", str(user.pk), int(conf.get("CLAIMS_PER_MINUTE"))):
+        raise PathClaimRefused(_("Too many attempts. Wait a minute, then try again."))
+    if current is None:
+        decisions, title = decide_path(config, [user.pk])
+        decision = decisions[0]
+        if not decision.eligible:
+            reasons = "; ".join(message.render(_) for message in decision.reasons)
+            raise PathClaimRefused(_("You cannot claim this credential yet: {reasons}.").format(reasons=reasons))
+        with transaction.atomic():
+            current = pipeline.reserve(config, [decision], title, actor=user)[0]
+    tasks.queue_credential(current.pk)
+    current.refresh_from_db()
+    return current
+
+
+def issue_for_course_event(user_id: int, course_key: str, actor=None) -> int:
+    """Automatic issuing: after a learner's progress changes in a course, issue every path credential of the paths
+    that include it and that the learner now meets. Returns how many were issued; cheap when none is met."""
+    configs = path_rules.path_configs(course_key=str(course_key))
+    enrolled = set(source.paths_of_learner(user_id, [config.course_key for config in configs])) if configs else set()
+    issued = 0
+    for config in configs:
+        if config.course_key in enrolled and pipeline.active_credential(user_id, config) is None:
+            issued += pipeline.issue_for_users(config, [user_id], actor).issued
+    return issued
