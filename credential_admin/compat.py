@@ -81,6 +81,22 @@ def retirement_signals() -> list:
     return [signals.USER_RETIRE_LMS_CRITICAL, signals.USER_RETIRE_LMS_MISC]
 
 
+def collected_course_blocks(course_key) -> Any:
+    """The course's collected block structure (``BlockStructureManager.get_collected``): built at publish and
+    stored, read once per batch of learners and transformed per learner without loading the modulestore."""
+    api = _module("openedx.core.djangoapps.content.block_structure.api")
+    return api.get_block_structure_manager(_course_key(course_key)).get_collected()
+
+
+def learner_course_blocks(user, collected) -> Any:
+    """The learner's own course tree: ``get_course_blocks`` with the platform's access transformers over the
+    collected structure (item bank and library selections, split-test groups, cohort and enrollment-track
+    ``group_access``, ``visible_to_staff_only``), as ``get_course_blocks_completion_summary`` walks it."""
+    api = _module("lms.djangoapps.course_blocks.api")
+    return api.get_course_blocks(user, collected.root_block_usage_key, collected_block_structure=collected,
+                                 allow_start_dates_in_future=True)
+
+
 def _course_key(course_key) -> CourseKey:
     return course_key if isinstance(course_key, CourseKey) else CourseKey.from_string(str(course_key))
 
@@ -123,17 +139,16 @@ def is_course_staff(user, course_key) -> bool:
 
 
 # --- grades ------------------------------------------------------------------------------------------------------
-def course_grades(course, users: Sequence[Any]) -> Iterable[tuple[Any, Any]]:
+def course_grades(course, users: Sequence[Any], collected=None) -> Iterable[tuple[Any, Any]]:
     """(user, CourseGrade or None) for each user, read in bulk: the platform's prefetch, then ``iter``.
 
-    The grades are the persisted ones (what the Progress page shows); a learner whose grade failed to load gets
-    None (the platform logs why).
+    The grades are the persisted ones; a learner whose grade failed to load gets None (the platform logs why).
     """
     api = _module("lms.djangoapps.grades.api")
     key = course.id
     api.prefetch_course_and_subsection_grades(key, users)
     try:
-        for result in api.CourseGradeFactory().iter(users, course=course):
+        for result in api.CourseGradeFactory().iter(users, course=course, collected_block_structure=collected):
             yield result.student, (None if result.error else result.course_grade)
     finally:
         _clear_prefetched_grades(api, key)
@@ -153,9 +168,23 @@ def subsection_type_graders(course) -> dict[str, Any]:
     return dict(course_grade.CourseGrade.get_subsection_type_graders(course))
 
 
-def type_percent(grader, course_grade) -> float:
-    """One assignment type's percent (drops and min_count placeholders applied), 0..1."""
-    return float(grader.grade(course_grade.graded_subsections_by_format())["percent"])
+def type_percent(grader, course_grade, visible_only: bool = False) -> float:
+    """One assignment type's percent (drops and min_count placeholders applied), 0..1; with `visible_only`, over
+    the subsections whose scores the learner may see (``show_correctness``), as the Progress page shows them."""
+    return float(grader.grade(course_grade.graded_subsections_by_format(visible_grades_only=visible_only))["percent"])
+
+
+def hides_scores(course_grade) -> bool:
+    """Whether some graded subsection hides its scores from the learner now (``SubsectionGrade.show_grades``)."""
+    return any(not subsection.show_grades(False)
+               for by_location in course_grade.graded_subsections_by_format().values()
+               for subsection in by_location.values())
+
+
+def visible_percent(course_grade) -> float:
+    """The course percent the Progress page shows: ``CourseGrade.update(visible_grades_only=True)`` recomputes it
+    from the visible subsections (call it after reading the real numbers: it changes the grade object)."""
+    return float(course_grade.update(visible_grades_only=True, has_staff_access=False).percent)
 
 
 # --- REST API ----------------------------------------------------------------------------------------------------
