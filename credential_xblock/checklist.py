@@ -69,7 +69,7 @@ def build(inputs: Inputs, translator: Any) -> dict:
     evaluation = None
     if inputs.criteria is not None and inputs.record is not None and not errors:
         try:
-            evaluation = evaluate(inputs.criteria, inputs.record)
+            evaluation = evaluate(inputs.criteria, inputs.record.as_shown())  # never reveal hidden scores
         except ConfigurationError as exc:
             errors.append(exc.message)
     status, messages = _status(inputs, evaluation, errors)

@@ -6,7 +6,7 @@ Pure Python: no Django, no platform imports.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Protocol, runtime_checkable
 
@@ -48,6 +48,19 @@ class LearnerRecord:
     locked_units: int = 0
     language: str = ""
     sections: Mapping[str, SectionProgress] = field(default_factory=dict)
+    # What the learner may see where a subsection hides its scores (show_correctness): the Progress page's
+    # numbers; None when nothing is hidden. Issuing uses the real grades above; what is shown uses `as_shown()`.
+    shown_grade_percent: float | None = None
+    shown_type_percents: Mapping[str, float] | None = None
+
+    def as_shown(self) -> LearnerRecord:
+        """This record with the grades the learner may see in place of the real ones."""
+        if self.shown_grade_percent is None and self.shown_type_percents is None:
+            return self
+        return replace(self, grade_percent=self.shown_grade_percent if self.shown_grade_percent is not None
+                       else self.grade_percent,
+                       type_percents=self.shown_type_percents if self.shown_type_percents is not None
+                       else self.type_percents, shown_grade_percent=None, shown_type_percents=None)
 
 
 @runtime_checkable

@@ -1,57 +1,35 @@
-"""credential_admin.compat and the Open edX backend's course walk, against fake platform modules (no database).
-
-The fakes follow the upstream signatures of OPENEDX.md §2-3 and are installed as modules in sys.modules, the way
-the platform provides them; nothing of ours is patched.
-"""
+"""credential_admin.compat against the fake platform of tests/openedx_fakes.py (written from the upstream code, with
+hand-computed values): every platform call the backends make, with no database."""
 import sys
 import types
-from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from opaque_keys.edx.keys import CourseKey
-from xblock.completable import XBlockCompletionMode
 
 from credential_admin import compat
-from credential_admin.backends.openedx import course_units
-from credential_admin.backends.units import Unit, count_units
+from tests.openedx_fakes import Block, FakeCourse, FakePlatform, Subsection, chapter, course_tree, sequential
 
 KEY = CourseKey.from_string("course-v1:Org+Num+Run")
+OTHER = CourseKey.from_string("course-v1:Org+Other+Run")
+POLICY = {"GRADER": [{"type": "Homework", "min_count": 3, "drop_count": 1, "weight": 0.4},
+                     {"type": "Final Exam", "min_count": 1, "drop_count": 0, "weight": 0.6}],
+          "GRADE_CUTOFFS": {"Pass": 0.5}}
 
 
-def install(monkeypatch, path: str, **attrs) -> types.ModuleType:
-    module = types.ModuleType(path)
-    module.__dict__.update(attrs)
-    monkeypatch.setitem(sys.modules, path, module)
-    return module
+def user(pk, is_staff=False):
+    return types.SimpleNamespace(pk=pk, id=pk, is_staff=is_staff, is_authenticated=True)
 
 
-@dataclass
-class FakeValues:
-    """Just enough of a QuerySet: filter() remembers, values_list() answers from rows."""
-
-    rows: list[dict]
-    filters: dict = field(default_factory=dict)
-
-    def filter(self, **kwargs):
-        return FakeValues(self.rows, {**self.filters, **kwargs})
-
-    def order_by(self, *fields):
-        return self
-
-    def values_list(self, *names, flat=False):
-        rows = [row for row in self.rows if all(self._match(row, k, v) for k, v in self.filters.items())]
-        values = [tuple(row[name] for name in names) for row in rows]
-        return FakeList(value[0] for value in values) if flat else values
-
-    @staticmethod
-    def _match(row, lookup, value):
-        name, _, op = lookup.partition("__")
-        return row[name] in value if op == "in" else row[name] == value
-
-
-class FakeList(list):
-    def iterator(self):
-        return iter(self)
+@pytest.fixture
+def platform(monkeypatch):
+    platform = FakePlatform().install(monkeypatch)
+    tree = course_tree(KEY, chapter(KEY, "ch", sequential(KEY, "hw1"), sequential(KEY, "hw2"),
+                                    sequential(KEY, "exam")))
+    subsections = [Subsection("hw1", "Homework", 3), Subsection("hw2", "Homework", 1),
+                   Subsection("exam", "Final Exam", 4)]
+    platform.add_course(FakeCourse(KEY, "Demo course", POLICY, tree, subsections))
+    return platform
 
 
 def test_missing_platform_module_is_a_clear_error(monkeypatch):
@@ -60,179 +38,88 @@ def test_missing_platform_module_is_a_clear_error(monkeypatch):
         compat.get_course(KEY)
 
 
-def test_get_course_asks_the_modulestore_for_the_whole_tree(monkeypatch):
-    calls = []
-
-    class Store:
-        def get_course(self, course_key, depth=0, **kwargs):
-            calls.append((course_key, depth))
-            return "the course" if course_key == KEY else None
-
-    install(monkeypatch, "xmodule.modulestore.django", modulestore=Store)
-    assert compat.get_course(str(KEY)) == "the course"
-    assert calls == [(KEY, None)]
-    with pytest.raises(LookupError, match="Other"):
-        compat.get_course("course-v1:Other+Num+Run")
-
-
-def test_course_title_from_the_overview(monkeypatch):
-    overview = types.SimpleNamespace(display_name_with_default="Demo course")
-    install(monkeypatch, "openedx.core.djangoapps.content.course_overviews.api",
-            get_course_overview_or_none=lambda key: overview if key == KEY else None)
+def test_course_exists_and_title_never_create_an_overview(platform):
+    assert compat.course_exists(str(KEY))  # in the modulestore, no overview row yet
+    assert not compat.course_exists(str(OTHER))
+    assert compat.course_title(KEY) == ""  # no row: the backend falls back to the course block
+    assert platform.overviews_created == []
+    model = sys.modules["openedx.core.djangoapps.content.course_overviews.models"].CourseOverview
+    model.get_from_id(KEY)  # what the platform's own pages do
     assert compat.course_title(KEY) == "Demo course"
-    assert compat.course_title("course-v1:Other+Num+Run") == ""
+    assert platform.overviews_created == [KEY]
 
 
-def test_enrollments_names_and_missing_preferences(monkeypatch):
-    enrollment_rows = [
-        {"user_id": 1, "course_id": KEY, "mode": "verified", "is_active": True},
-        {"user_id": 2, "course_id": KEY, "mode": "audit", "is_active": False},
-        {"user_id": 3, "course_id": CourseKey.from_string("course-v1:Other+Num+Run"), "mode": "audit",
-         "is_active": True},
-    ]
-    install(monkeypatch, "common.djangoapps.student.models",
-            CourseEnrollment=types.SimpleNamespace(objects=FakeValues(enrollment_rows)),
-            UserProfile=types.SimpleNamespace(objects=FakeValues([{"user_id": 1, "name": "Zoë Ångström"}])))
-    monkeypatch.setitem(sys.modules, "openedx.core.djangoapps.user_api.models", None)
+def test_enrollments_names_and_language_preference(platform):
+    platform.enrollments.update({(1, KEY): ("verified", True), (2, KEY): ("audit", False), (3, OTHER): ("audit", True)})
+    platform.names.update({1: "Zoë Ångström"})
+    platform.preferences.update({1: "fr", 3: "ar"})
     assert compat.enrollments(KEY, [1, 2, 3]) == {1: ("verified", True), 2: ("audit", False)}
     assert list(compat.enrolled_user_ids(KEY)) == [1, 2]
     assert compat.full_names([1, 2]) == {1: "Zoë Ångström"}
-    assert compat.languages([1]) == {}  # releases without user_api preferences: no language, no error
+    assert compat.languages([1, 2]) == {1: "fr"}
 
 
-def test_course_grades_prefetch_iterate_and_clear_both_caches(monkeypatch):
-    calls = []
-    result = types.SimpleNamespace
-
-    class CourseGradeFactory:
-        def iter(self, users, course=None, collected_block_structure=None, course_key=None, force_update=False):
-            calls.append(("iter", tuple(users), course.id))
-            yield result(student="u1", course_grade="grade1", error=None)
-            yield result(student="u2", course_grade=None, error=ValueError("broken"))
-
-    install(monkeypatch, "lms.djangoapps.grades.api",
-            CourseGradeFactory=CourseGradeFactory,
-            prefetch_course_and_subsection_grades=lambda key, users: calls.append(("prefetch", key, tuple(users))),
-            clear_prefetched_course_grades=lambda key: calls.append(("clear1", key)),
-            clear_prefetched_course_and_subsection_grades=lambda key: calls.append(("clear2", key)))
-    course = types.SimpleNamespace(id=KEY)
-    assert list(compat.course_grades(course, ["u1", "u2"])) == [("u1", "grade1"), ("u2", None)]
-    assert calls == [("prefetch", KEY, ("u1", "u2")), ("iter", ("u1", "u2"), KEY), ("clear2", KEY), ("clear1", KEY)]
+def test_languages_on_a_release_without_preferences(monkeypatch):
+    monkeypatch.setitem(sys.modules, "openedx.core.djangoapps.user_api.models", None)
+    assert compat.languages([1]) == {}
 
 
-def test_type_percent_uses_the_course_graders_on_graded_subsections(monkeypatch):
-    seen = {}
-
-    class Grader:
-        def grade(self, grade_sheet, generate_random_scores=False):
-            seen["sheet"] = grade_sheet
-            return {"percent": 0.825, "section_breakdown": [], "grade_breakdown": {}}
-
-    class CourseGrade:
-        @staticmethod
-        def get_subsection_type_graders(course):
-            return {"Homework": Grader()}
-
-        def graded_subsections_by_format(self, visible_grades_only=False, has_staff_access=False):
-            return {"Homework": {"loc": "subsection grade"}}
-
-    install(monkeypatch, "lms.djangoapps.grades.course_grade", CourseGrade=CourseGrade)
-    graders = compat.subsection_type_graders(object())
-    assert list(graders) == ["Homework"]
-    assert compat.type_percent(graders["Homework"], CourseGrade()) == 0.825
-    assert seen["sheet"] == {"Homework": {"loc": "subsection grade"}}
+def test_a_grade_that_cannot_be_read_is_none_and_the_prefetch_is_cleared(platform):
+    course = platform.courses[KEY]
+    platform.percents[(1, KEY)] = 0.63
+    platform.grade_errors[2] = RuntimeError("grade table locked")
+    results = list(compat.course_grades(course, [user(1), user(2)]))
+    assert [(u.pk, grade.percent if grade else None) for u, grade in results] == [(1, 0.63), (2, None)]
+    assert platform.calls[-1] == ("clear", KEY)  # both clear functions, whatever their (swapped) names mean
+    assert [call for call in platform.calls if call[0] == "prefetch"] == [("prefetch", KEY)]
 
 
-class Node:
-    """A block as the modulestore hands it out: type, location, completion mode, children."""
-
-    def __init__(self, block_type, name, children=(), mode=XBlockCompletionMode.COMPLETABLE):
-        self.location = KEY.make_usage_key(block_type, name)
-        self.scope_ids = types.SimpleNamespace(block_type=block_type, usage_id=self.location)
-        self.completion_mode = mode
-        self.has_children = bool(children)
-        self._children = list(children)
-
-    def get_children(self):
-        return self._children
+def test_type_percents_apply_drops_and_placeholders(platform):
+    course = platform.courses[KEY]
+    platform.scores[(1, KEY)] = {"hw1": 2, "hw2": 1, "exam": 2}
+    (_, grade), = compat.course_grades(course, [user(1)])
+    graders = compat.subsection_type_graders(course)
+    # Homework: hw1 2/3, hw2 1/1, a placeholder 0 for min_count 3; drop the lowest (0): (2/3 + 1) / 2 = 5/6.
+    assert compat.type_percent(graders["Homework"], grade) == pytest.approx(5 / 6)
+    assert compat.type_percent(graders["Final Exam"], grade) == pytest.approx(0.5)
 
 
-def aggregator(block_type, name, children):
-    return Node(block_type, name, children, XBlockCompletionMode.AGGREGATOR)
+def test_hidden_correctness_is_left_out_of_the_visible_numbers(platform):
+    course = platform.courses[KEY]
+    tomorrow = datetime.now(UTC) + timedelta(days=1)
+    course.subsections[1] = Subsection("hw2", "Homework", 1, show_correctness="past_due", due=tomorrow)
+    course.subsections[2] = Subsection("exam", "Final Exam", 4, show_correctness="never")
+    platform.scores[(1, KEY)] = {"hw1": 2, "hw2": 1, "exam": 4}
+    platform.percents[(1, KEY)] = 0.93  # persisted: 0.4 * 5/6 + 0.6 * 1 = 0.9333 → 0.93
+    (_, grade), = compat.course_grades(course, [user(1)])
+    graders = compat.subsection_type_graders(course)
+    assert compat.hides_scores(grade)
+    # Visible: Homework hw1 2/3 and two placeholders, lowest dropped: (2/3 + 0) / 2 = 1/3; no Final Exam shown.
+    assert compat.type_percent(graders["Homework"], grade, visible_only=True) == pytest.approx(1 / 3)
+    assert compat.type_percent(graders["Final Exam"], grade, visible_only=True) == 0.0
+    assert compat.type_percent(graders["Final Exam"], grade) == 1.0  # the real grade is still there
+    # The Progress page: 0.4 * 1/3 = 0.1333 → round_away_from_zero(13.33 + 0.05) / 100 = 0.13.
+    assert compat.visible_percent(grade) == 0.13
 
 
-def test_course_walk_counts_units_as_designed():
-    wrapper = Node("credential_optional", "opt", [Node("html", "opt_html")], XBlockCompletionMode.EXCLUDED)
-    course = aggregator("course", "run", [aggregator("chapter", "ch", [aggregator("sequential", "seq", [
-        aggregator("vertical", "mixed", [Node("html", "a"), wrapper]),
-        aggregator("vertical", "only_optional", [
-            Node("credential_optional", "opt2", [Node("html", "b")], XBlockCompletionMode.COMPLETABLE)]),
-        aggregator("vertical", "cert", [Node("credential", "c"), Node("html", "d")]),
-        aggregator("vertical", "excluded", [Node("discussion", "e", mode=XBlockCompletionMode.EXCLUDED)]),
-        aggregator("vertical", "nested", [aggregator("library_content", "lib", [Node("problem", "f")])]),
-    ])])])
-    units = course_units(course)
-    counted = {unit.id.split("@")[-1]: sorted(key.split("@")[-1] for key in unit.counted) for unit in units}
-    # Optional content never counts (even if its class were not EXCLUDED), nor the Credential block, nor EXCLUDED
-    # blocks; aggregators are walked into.
-    assert counted == {"mixed": ["a"], "only_optional": [], "cert": ["d"], "excluded": [], "nested": ["f"]}
-    done = {str(KEY.make_usage_key("html", "a")), str(KEY.make_usage_key("html", "b"))}
-    # Three units count (mixed, cert, nested); only "mixed" is complete: 1 of 3.
-    assert count_units(units, done).completed == 1
-    assert count_units(units, done).counted == 3
+def test_course_staff_through_has_access(platform):
+    platform.course_staff.add((5, KEY))
+    assert compat.is_course_staff(user(5), str(KEY))
+    assert not compat.is_course_staff(user(5), str(OTHER))
+    assert not compat.is_course_staff(user(6), str(KEY))
+    assert compat.is_course_staff(user(7, is_staff=True), str(OTHER))  # global staff
+    platform.masquerading.add(5)  # staff viewing the course as a learner are denied, as has_access does
+    assert not compat.is_course_staff(user(5), str(KEY))
 
 
-def test_locked_units_stay_in_the_denominator_and_are_never_complete():
-    units = [Unit("u1", frozenset({"a"})), Unit("u2", frozenset({"b"}), locked=True), Unit("u3", frozenset())]
-    counts = count_units(units, {"a", "b"})
-    # u3 counts nothing and leaves; u2 is locked: 1 complete of 2 counted, 1 locked.
-    assert (counts.completed, counts.counted, counts.locked) == (1, 2, 1)
+def test_published_blocks_come_from_the_published_branch(platform):
+    published = Block(KEY, "credential", "done")
+    draft = Block(KEY, "credential", "draft", draft_only=True)
+    platform.courses[KEY].tree.children_blocks[0].children_blocks[0].children_blocks.extend([published, draft])
+    assert compat.published_blocks_of_type(str(KEY), "credential") == [published]
 
 
-class FakeStore:
-    """A modulestore answering get_items only inside the published-only branch, as drafts must never count."""
-
-    def __init__(self, published, drafts):
-        self.published, self.drafts, self.branch = published, drafts, None
-
-    def branch_setting(self, branch, course_key):
-        store = self
-
-        class Setting:
-            def __enter__(self):
-                store.branch = branch
-
-            def __exit__(self, *exc):
-                store.branch = None
-
-        return Setting()
-
-    def get_items(self, course_key, qualifiers=None):
-        blocks = self.published if self.branch == "published-only" else self.drafts
-        return [b for b in blocks if b.category == qualifiers["category"] and b.course_key == course_key]
-
-
-def test_published_blocks_come_from_the_published_branch(monkeypatch):
-    block = types.SimpleNamespace(category="credential", course_key=KEY)
-    draft = types.SimpleNamespace(category="credential", course_key=KEY)
-    other = types.SimpleNamespace(category="html", course_key=KEY)
-    store = FakeStore([block, other], [block, draft, other])
-    enum = types.SimpleNamespace(Branch=types.SimpleNamespace(published_only="published-only"))
-    install(monkeypatch, "xmodule.modulestore", ModuleStoreEnum=enum)
-    install(monkeypatch, "xmodule.modulestore.django", modulestore=lambda: store,
-            SignalHandler=types.SimpleNamespace(course_published="the signal"))
-    assert compat.published_blocks_of_type(str(KEY), "credential") == [block]
-    assert compat.course_published_signal() == "the signal"
-
-
-def test_course_exists_and_course_staff(monkeypatch):
-    overviews = {KEY: object()}
-    install(monkeypatch, "openedx.core.djangoapps.content.course_overviews.api",
-            get_course_overview_or_none=overviews.get)
-    assert compat.course_exists("course-v1:Org+Num+Run")
-    assert not compat.course_exists("course-v1:Org+Other+Run")
-    staff = {("sam", KEY)}
-    install(monkeypatch, "lms.djangoapps.courseware.access",
-            has_access=lambda user, action, key: action == "staff" and (user, key) in staff)
-    assert compat.is_course_staff("sam", str(KEY))
-    assert not compat.is_course_staff("ana", str(KEY))
+def test_retirement_and_publish_signals_come_from_the_platform(platform):
+    accounts = sys.modules["openedx.core.djangoapps.user_api.accounts.signals"]
+    assert compat.retirement_signals() == [accounts.USER_RETIRE_LMS_CRITICAL, accounts.USER_RETIRE_LMS_MISC]
+    assert compat.course_published_signal() is sys.modules["xmodule.modulestore.django"].SignalHandler.course_published
