@@ -8,6 +8,8 @@ from __future__ import annotations
 from django.core.files.base import ContentFile
 from django.core.files.storage import Storage, storages
 from django.http import FileResponse, HttpResponse, HttpResponseRedirect
+from django.utils.crypto import salted_hmac
+from django.utils.http import content_disposition_header
 
 from credential_admin import conf
 
@@ -23,9 +25,13 @@ def get_storage() -> Storage:
     return storages[conf.get("STORAGE") or "default"]
 
 
-def key_for(config_id: int, verification_id: str) -> str:
-    """The file name of one credential: stable for the row, unguessable from outside."""
-    return f"{PREFIX}/{config_id}/{verification_id}.pdf"
+def key_for(config_id: int, verification_id: str, extension: str = "pdf") -> str:
+    """The file name of one credential (a badge's is its image): stable for the row, so that a retry overwrites
+    its own file, and unguessable from outside. It is a keyed hash (the site's SECRET_KEY) of the verification id,
+    never the public id itself, and never shown: where a storage serves its files publicly, knowing a credential's
+    id does not lead past the download view's checks to its file."""
+    token = salted_hmac("credential_admin.issuing.storage.key_for", verification_id, algorithm="sha256").hexdigest()
+    return f"{PREFIX}/{config_id}/{token[:40]}.{extension}"
 
 
 def store(key: str, data: bytes) -> None:
@@ -49,22 +55,22 @@ def delete(key: str) -> None:
         raise StorageError(f"{type(exc).__name__}: {exc}") from exc
 
 
-def download_response(key: str, filename: str) -> HttpResponse:
+def download_response(key: str, filename: str, content_type: str = "application/pdf") -> HttpResponse:
     """The file for an already authorised request: a short-lived presigned URL when the storage signs URLs
     (S3), otherwise the bytes streamed by Django."""
     storage = get_storage()
-    disposition = f'inline; filename="{filename}"'
+    disposition = content_disposition_header(as_attachment=True, filename=filename)  # saved, not opened in a tab
     if getattr(storage, "querystring_auth", False):
         ttl = conf.get("DOWNLOAD_URL_TTL")
         url = storage.url(key, parameters={"ResponseContentDisposition": disposition,
-                                           "ResponseContentType": "application/pdf"}, expire=ttl)
+                                           "ResponseContentType": content_type}, expire=ttl)
         response: HttpResponse = HttpResponseRedirect(url)
     else:
         try:
             handle = storage.open(key, "rb")
         except Exception as exc:
             raise StorageError(f"{type(exc).__name__}: {exc}") from exc
-        response = FileResponse(handle, content_type="application/pdf", filename=filename)
+        response = FileResponse(handle, content_type=content_type, filename=filename)
         response["Content-Disposition"] = disposition
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"

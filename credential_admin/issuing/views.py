@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
 from credential_admin.issuing import storage
@@ -19,6 +20,22 @@ def is_course_staff(user, course_key: str) -> bool:
     return get_backend().is_course_staff(user, course_key)
 
 
+def artefact_name(credential: Credential) -> tuple[str, str]:
+    """(file name, content type) of the stored artefact: a certificate PDF, or a badge's baked PNG or SVG."""
+    extension = credential.storage_key.rsplit(".", 1)[-1]
+    if extension in ("png", "svg"):
+        return download_name(credential, extension), "image/png" if extension == "png" else "image/svg+xml"
+    return download_name(credential, "pdf"), "application/pdf"
+
+
+def download_name(credential: Credential, extension: str) -> str:
+    """The saved file's name: course (or path) title and level, e.g. "credentials-in-practice-completion.pdf"."""
+    title = str((credential.snapshot or {}).get("title") or credential.config.course_key)
+    level = str((credential.snapshot or {}).get("level") or credential.config.level)
+    stem = slugify(f"{title} {level}", allow_unicode=True)[:120].strip("-") or "certificate"
+    return f"{stem}.{extension}"
+
+
 @require_GET
 def download(request: HttpRequest, verification_id: str) -> HttpResponse:
     """Stream the PDF, or redirect to a presigned URL that expires in minutes. Unknown, not yet issued, and
@@ -30,7 +47,7 @@ def download(request: HttpRequest, verification_id: str) -> HttpResponse:
     if credential.user_id != request.user.pk and not is_course_staff(request.user, credential.config.course_key):
         raise Http404
     try:
-        return storage.download_response(credential.storage_key, f"certificate-{credential.formatted_code}.pdf")
+        return storage.download_response(credential.storage_key, *artefact_name(credential))
     except storage.StorageError:
         log.exception("Certificate file of %s unavailable", credential.pk)
         return HttpResponse(status=503, headers={"Retry-After": "60"})

@@ -7,23 +7,10 @@ from django.urls import reverse
 
 from credential_admin.issuing import api
 from credential_admin.models import Credential
-from tests.sqlite.test_issuing_pipeline import (  # noqa: F401 - shared fixtures
-    FlakyStorage,
-    ace_fixture,
-    achievement_fixture,
-    isolated_issuing_fixture,
-    stored_bytes,
-)
 
 # Real commits: claims queue their task with transaction.on_commit, as in the demo.
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limit():
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = [pytest.mark.django_db(transaction=True),
+              pytest.mark.usefixtures("isolated_issuing", "fresh_rate_limits")]
 
 
 def test_claim_issues_at_once_and_is_idempotent(achievement, ace):
@@ -71,12 +58,12 @@ def test_claims_are_rate_limited_per_learner(achievement, demo_course, make_lear
         api.claim(bob, achievement.course_key, achievement.usage_key)
 
 
-def test_failed_claim_is_retried_on_the_same_row_by_the_next_claim(achievement, ace):
+def test_failed_claim_is_retried_on_the_same_row_by_the_next_claim(achievement, ace, isolated_issuing):
     alice = ace()
-    FlakyStorage.down = True
+    isolated_issuing.down = True
     state = api.claim(alice, achievement.course_key, achievement.usage_key)
     assert state.status == "failed" and state.download_url == "" and state.verify_url == ""
-    FlakyStorage.down = False
+    isolated_issuing.down = False
     state = api.claim(alice, achievement.course_key, achievement.usage_key)
     assert state.status == "issued"
     credential = Credential.objects.get()
@@ -91,7 +78,7 @@ def test_bulk_statuses_for_staff_reports(achievement, ace, demo_course, make_lea
 
 
 def test_download_owner_and_staff_get_the_file_others_404(achievement, ace, demo_course, make_learner,
-                                                         staff_user, client):
+                                                         staff_user, client, stored_bytes):
     alice, bob = ace(), make_learner(demo_course, username="bob")
     state = api.claim(alice, achievement.course_key, achievement.usage_key)
     credential = Credential.objects.get()
@@ -102,6 +89,7 @@ def test_download_owner_and_staff_get_the_file_others_404(achievement, ace, demo
     assert hashlib.sha256(body).hexdigest() == credential.pdf_sha256
     assert hashlib.sha256(stored_bytes(credential)).hexdigest() == credential.pdf_sha256
     assert response["Cache-Control"] == "private, no-store"
+    assert response["Content-Disposition"] == 'attachment; filename="credentials-101-achievement.pdf"'
     client.force_login(bob)
     assert client.get(state.download_url).status_code == 404
     client.logout()
@@ -134,3 +122,15 @@ def test_a_revoked_learner_claiming_again_is_told_so(achievement, ace):
     with pytest.raises(api.ClaimRefused, match=r"^A credential for this learner was revoked\.$"):
         api.claim(alice, achievement.course_key, achievement.usage_key)
     assert Credential.objects.count() == 1
+
+
+def test_download_name_is_course_and_level_in_any_script(achievement, ace):
+    from credential_admin.issuing.views import download_name
+
+    api.claim(ace(), achievement.course_key, achievement.usage_key)
+    credential = Credential.objects.get()
+    credential.snapshot = {**credential.snapshot, "title": "Économie: l'essentiel / 经济学", "level": "completion"}
+    assert download_name(credential, "pdf") == "économie-lessentiel-经济学-completion.pdf"
+    credential.snapshot = {**credential.snapshot, "title": "///", "level": ""}
+    credential.config.level = ""
+    assert download_name(credential, "png") == "certificate.png"
