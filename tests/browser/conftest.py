@@ -7,7 +7,8 @@ Use them in any tests/browser module (every test here is marked ``browser`` auto
   with --no-sandbox --disable-gpu --disable-background-networking --disable-component-update --disable-sync.
 - ``page``: a fresh browser context and page (1200x900, locale en-US) for one test, closed afterwards.
   ``page.errors`` lists uncaught JavaScript errors, console errors and HTTP responses >= 400 (but /favicon.ico)
-  seen so far: assert it is empty, or expect the statuses a test provokes.
+  seen so far. The test FAILS at teardown on any of them, except those starting with a prefix the test put in
+  ``page.expected_errors`` (e.g. "HTTP 404: " for a page it sends to an unknown id).
 - ``live_server``: pytest-django's live server (transactional database shared with the test, static files served).
 - ``login_as(page, username)``: log the page's context in as that Django user (a session cookie made with the
   test client, no password needed), returning the User.
@@ -81,12 +82,14 @@ def chromium():
 def page(chromium, live_server):
     context = chromium.new_context(viewport={"width": 1200, "height": 900}, locale="en-US")
     new_page = context.new_page()
-    new_page.errors = []
+    new_page.errors, new_page.expected_errors = [], []
     new_page.on("pageerror", lambda error: new_page.errors.append(f"pageerror: {error}"))
     new_page.on("console", lambda message: _console_error(new_page, message))
     new_page.on("response", lambda response: _http_error(new_page, response))
     yield new_page
     context.close()
+    unexpected = [error for error in new_page.errors if not error.startswith(tuple(new_page.expected_errors))]
+    assert not unexpected, f"errors in the browser: {unexpected}"
 
 
 def _console_error(page, message) -> None:

@@ -13,6 +13,12 @@ Factories (fixtures returning functions):
 - ``record_scores(user, course, {key: (earned, possible)})``: rows of the local grade store.
 - ``block_key(course, block_type, url_name)`` → the usage key string.
 - ``staff_user``: a staff User (course staff in standalone mode).
+
+Issuing (with tests/conftest.py's ``issuing_storage``, ``make_credential``, ``stored_bytes``, ``clock``):
+- ``isolated_issuing``: own keys and storage folder (FlakyStorage, yielded), base URL https://lms.example.org,
+  issuer "Example University"; modules that issue use it with ``pytestmark = pytest.mark.usefixtures(...)``.
+- ``achievement``: an Achievement config on the demo course: 80% overall and 75% on the Final Exam.
+- ``ace(username="alice", name="Alice Example")``: a learner with full marks everywhere (100%).
 """
 from __future__ import annotations
 
@@ -23,9 +29,11 @@ from completion.models import BlockCompletion
 from django.contrib.auth import get_user_model
 from opaque_keys.edx.keys import CourseKey, UsageKey
 
+from credential_admin.models import CredentialConfig
 from credential_admin.standalone.loader import load_course_folder
 from credential_admin.standalone.models import Course, Enrollment, Profile, Score
 
+DEMO_PROBLEMS = {"hw1_q1": (2, 2), "hw1_q2": (1, 1), "hw2_q1": (1, 1), "exam_q1": (4, 4)}
 COURSES = Path(__file__).resolve().parent.parent / "fixtures" / "courses"
 
 
@@ -96,3 +104,29 @@ def record_scores(db):
 @pytest.fixture
 def staff_user(db):
     return get_user_model().objects.create_user(username="staff", email="staff@example.com", is_staff=True)
+
+
+@pytest.fixture
+def isolated_issuing(issuing_storage, settings):
+    settings.CREDENTIAL_XBLOCK_BASE_URL = "https://lms.example.org"
+    settings.CREDENTIAL_XBLOCK_ISSUER_NAME = "Example University"
+    return issuing_storage
+
+
+@pytest.fixture
+def achievement(demo_course):
+    return CredentialConfig.objects.create(
+        course_key=demo_course.course_key, usage_key="block-v1:Demo+CRED101+2026+type@credential+block@ach",
+        display_name="Achievement", level="achievement",
+        criteria={"min_completion": None, "min_grade": "80", "min_type_grades": {"Final Exam": "75"}},
+    )
+
+
+@pytest.fixture
+def ace(demo_course, make_learner, record_scores, block_key):
+    def make(username="alice", name="Alice Example"):
+        user = make_learner(demo_course, username=username, name=name)
+        record_scores(user, demo_course, {block_key(demo_course, "problem", key): score
+                                          for key, score in DEMO_PROBLEMS.items()})
+        return user
+    return make

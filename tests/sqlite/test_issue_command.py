@@ -8,14 +8,8 @@ from django.core.management.base import CommandError
 from credential_admin.models import Credential
 from credential_admin.standalone.loader import load_course
 from tests.sqlite.conftest import COURSES
-from tests.sqlite.test_issuing_pipeline import (  # noqa: F401 - shared fixtures
-    FlakyStorage,
-    ace_fixture,
-    achievement_fixture,
-    isolated_issuing_fixture,
-)
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("isolated_issuing")]
 
 
 class Terminal(io.StringIO):
@@ -84,13 +78,13 @@ def test_user_filter_issues_only_the_named_learners(achievement, learners):
     assert list(Credential.objects.values_list("user__username", flat=True)) == ["carla"]
 
 
-def test_partial_failure_exits_1_and_a_rerun_finishes(achievement, learners):
-    FlakyStorage.down = True
+def test_partial_failure_exits_1_and_a_rerun_finishes(achievement, learners, isolated_issuing):
+    isolated_issuing.down = True
     with pytest.raises(CommandError) as failed:
         run("--all")
     assert failed.value.returncode == 1 and "run the command again" in str(failed.value)
     assert set(Credential.objects.values_list("status", flat=True)) <= {"failed", "pending"}
-    FlakyStorage.down = False
+    isolated_issuing.down = False
     out, _err = run("--all")
     assert "Issued 2, already held 0, not eligible 1, failed 0." in out
     assert Credential.objects.filter(status="issued").count() == 2

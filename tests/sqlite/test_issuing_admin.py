@@ -6,13 +6,8 @@ from django.contrib.auth import get_user_model
 
 from credential_admin.issuing import pipeline, signing
 from credential_admin.models import Credential, SigningKey
-from tests.sqlite.test_issuing_pipeline import (  # noqa: F401 - shared fixtures
-    ace_fixture,
-    achievement_fixture,
-    isolated_issuing_fixture,
-)
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("isolated_issuing")]
 
 
 @pytest.fixture

@@ -6,9 +6,9 @@ from django.core.management.base import CommandError
 from credential_admin import configs
 from credential_admin.models import AuditLog, CredentialConfig
 from credential_admin.standalone.loader import load_course
-from tests.sqlite.test_issuing_pipeline import isolated_issuing_fixture  # noqa: F401 - shared fixture
 
-pytestmark = pytest.mark.django_db(transaction=True)  # the runtime announces publishes after commit
+pytestmark = [pytest.mark.django_db(transaction=True),  # the runtime announces publishes after commit
+              pytest.mark.usefixtures("isolated_issuing")]
 
 KEY = "course-v1:Sync+S1+2026"
 POLICY = {"GRADER": [{"type": "Homework", "min_count": 1, "drop_count": 0, "weight": 0.5},

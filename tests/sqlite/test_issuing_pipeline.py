@@ -1,79 +1,25 @@
 """The issuing pipeline on SQLite: one active credential per learner, evaluate → reserve → render → sign → store.
 
-Fixtures here are shared with the claim and command tests, which import the `*_fixture` functions.
+Fixtures (isolated_issuing, achievement, ace) are in tests/sqlite/conftest.py.
 Hand computation for the demo course (tests/fixtures/courses/demo, policy Homework min 3 drop 1 weight 0.4,
 Final Exam weight 0.6): full marks everywhere → Homework (100 + 100 + 0 padded, lowest dropped) = 100%,
 Final 100% → course grade 0.4 * 100 + 0.6 * 100 = 100%. Nothing answered → 0%.
 """
 import hashlib
 import json
+import re
 from pathlib import Path
 
 import pytest
-from django.core.files.storage import FileSystemStorage, storages
 from django.db import IntegrityError, transaction
 
 from credential_admin.issuing import pipeline, signing
 from credential_admin.issuing.pdf import read_embedded_payload
 from credential_admin.issuing.storage import StorageError
-from credential_admin.models import AuditLog, Credential, CredentialConfig, SigningKey
+from credential_admin.models import AuditLog, Credential, SigningKey
 
-DEMO_PROBLEMS = {"hw1_q1": (2, 2), "hw1_q2": (1, 1), "hw2_q1": (1, 1), "exam_q1": (4, 4)}
-
-
-class FlakyStorage(FileSystemStorage):
-    """Local files that fail on demand, as an S3 outage would."""
-
-    down = False
-
-    def _save(self, name, content):
-        if FlakyStorage.down:
-            raise OSError("storage unreachable")
-        return super()._save(name, content)
-
-
-@pytest.fixture(autouse=True, name="isolated_issuing")
-def isolated_issuing_fixture(settings, tmp_path):
-    """Own keys file, own storage folder, eager Celery; FlakyStorage up."""
-    settings.CREDENTIAL_XBLOCK_SIGNING_KEYS = {}
-    settings.CREDENTIAL_XBLOCK_SIGNING_KEYS_FILE = str(tmp_path / "keys.json")
-    settings.CREDENTIAL_XBLOCK_GENERATE_SIGNING_KEY = True
-    settings.CREDENTIAL_XBLOCK_ACTIVE_KEY_ID = ""
-    settings.CREDENTIAL_XBLOCK_BASE_URL = "https://lms.example.org"
-    settings.CREDENTIAL_XBLOCK_ISSUER_NAME = "Example University"
-    settings.STORAGES = {**settings.STORAGES,
-                         "certificates": {"BACKEND": f"{__name__}.FlakyStorage",
-                                          "OPTIONS": {"location": str(tmp_path / "files")}}}
-    settings.CREDENTIAL_XBLOCK_STORAGE = "certificates"
-    FlakyStorage.down = False
-    yield
-    FlakyStorage.down = False
-
-
-@pytest.fixture(name="achievement")
-def achievement_fixture(demo_course):
-    """An Achievement credential: 80% overall and 75% on the Final Exam."""
-    return CredentialConfig.objects.create(
-        course_key=demo_course.course_key, usage_key="block-v1:Demo+CRED101+2026+type@credential+block@ach",
-        display_name="Achievement", level="achievement",
-        criteria={"min_completion": None, "min_grade": "80", "min_type_grades": {"Final Exam": "75"}},
-    )
-
-
-@pytest.fixture(name="ace")
-def ace_fixture(demo_course, make_learner, record_scores, block_key):
-    """A learner with full marks everywhere (100%)."""
-    def make(username="alice", name="Alice Example"):
-        user = make_learner(demo_course, username=username, name=name)
-        record_scores(user, demo_course, {block_key(demo_course, "problem", key): score
-                                          for key, score in DEMO_PROBLEMS.items()})
-        return user
-    return make
-
-
-def stored_bytes(credential: Credential) -> bytes:
-    with storages["certificates"].open(credential.storage_key, "rb") as handle:
-        return handle.read()
+pytestmark = pytest.mark.usefixtures("isolated_issuing")
+SCORES = {"hw1_q1": (2, 2), "hw1_q2": (1, 1), "hw2_q1": (1, 1)}  # the demo course's Homework problems
 
 
 @pytest.mark.django_db
@@ -93,7 +39,7 @@ def test_database_admits_one_active_credential_per_learner_and_config(achievemen
 
 
 @pytest.mark.django_db
-def test_issue_for_eligible_learner_stores_signed_pdf(achievement, ace, make_learner, demo_course):
+def test_issue_for_eligible_learner_stores_signed_pdf(achievement, ace, make_learner, demo_course, stored_bytes):
     alice = ace()
     bob = make_learner(demo_course, username="bob", name="Bob Nothing")
     result = pipeline.issue_for_users(achievement, [alice.pk, bob.pk])
@@ -103,7 +49,9 @@ def test_issue_for_eligible_learner_stores_signed_pdf(achievement, ace, make_lea
     assert len(credential.verification_id) == 24 and len(credential.short_code) == 12
     pdf = stored_bytes(credential)
     assert pdf.startswith(b"%PDF") and hashlib.sha256(pdf).hexdigest() == credential.pdf_sha256
-    assert credential.storage_key == f"credentials/{achievement.pk}/{credential.verification_id}.pdf"
+    # Named by a keyed hash, never by the public verification id (a public storage must not serve it by id).
+    assert re.fullmatch(rf"credentials/{achievement.pk}/[0-9a-f]{{40}}\.pdf", credential.storage_key)
+    assert credential.verification_id not in credential.storage_key
     facts = json.loads(credential.payload)
     assert facts["name"] == "Alice Example" and facts["title"] == "Credentials 101"
     assert facts["level"] == "achievement" and facts["issuer"] == "Example University"
@@ -131,9 +79,9 @@ def test_rerun_issues_nothing_new(achievement, ace):
 
 
 @pytest.mark.django_db
-def test_storage_outage_leaves_failed_row_then_retry_issues_same_row(achievement, ace, tmp_path):
+def test_storage_outage_leaves_failed_row_then_retry_issues_same_row(achievement, ace, tmp_path, isolated_issuing):
     alice, bob = ace(), ace("bob", "Bob Builder")
-    FlakyStorage.down = True
+    isolated_issuing.down = True
     result = pipeline.issue_for_users(achievement, [alice.pk, bob.pk])
     assert result.interrupted and result.issued == 0 and list(result.failed) == [alice.pk]
     failed = Credential.objects.get(user=alice)
@@ -141,7 +89,7 @@ def test_storage_outage_leaves_failed_row_then_retry_issues_same_row(achievement
     assert failed.storage_key == "" and failed.pdf_sha256 == "" and failed.attempts == 1
     assert Credential.objects.get(user=bob).status == "pending"  # reserved, untouched after the stop
     assert [path for path in tmp_path.rglob("*.pdf")] == []
-    FlakyStorage.down = False
+    isolated_issuing.down = False
     result = pipeline.issue_for_users(achievement, [alice.pk, bob.pk])
     assert result.issued == 2 and not result.failed
     issued = Credential.objects.get(user=alice)
@@ -186,7 +134,7 @@ def pipeline_records(config, user_ids):
 def test_reasons_name_each_unmet_rule(achievement, demo_course, make_learner, record_scores, block_key):
     # Homework only: HW (100, 100, 0 padded; the 0 dropped) = 100% → 0.4 * 100 = 40% overall; Final Exam 0%.
     carol = make_learner(demo_course, username="carol")
-    record_scores(carol, demo_course, {block_key(demo_course, "problem", key): DEMO_PROBLEMS[key]
+    record_scores(carol, demo_course, {block_key(demo_course, "problem", key): SCORES[key]
                                        for key in ("hw1_q1", "hw1_q2", "hw2_q1")})
     decision = pipeline.decide(achievement, pipeline_records(achievement, [carol.pk]))[0]
     assert [m.render() for m in decision.reasons] == ["grade 40% < 80%", "Final Exam 0% < 75%"]
@@ -233,9 +181,9 @@ def test_short_codes_are_typed_back_case_and_hyphen_insensitive():
 
 
 @pytest.mark.django_db
-def test_storage_error_is_raised_by_issue_and_recorded(achievement, ace):
+def test_storage_error_is_raised_by_issue_and_recorded(achievement, ace, isolated_issuing):
     alice = ace()
-    FlakyStorage.down = True
+    isolated_issuing.down = True
     pipeline.issue_for_users(achievement, [alice.pk])
     credential = Credential.objects.get()
     with pytest.raises(StorageError):

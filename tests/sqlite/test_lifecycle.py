@@ -14,15 +14,8 @@ from credential_admin.issuing.pdf import read_embedded_payload
 from credential_admin.models import AuditLog, Credential
 from credential_admin.standalone.models import Profile
 from tests.pdf_samples import pdftotext
-from tests.sqlite.test_issuing_pipeline import (  # noqa: F401 - shared fixtures
-    FlakyStorage,
-    ace_fixture,
-    achievement_fixture,
-    isolated_issuing_fixture,
-    stored_bytes,
-)
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("isolated_issuing")]
 ADMIN = Actor.command("test")
 
 
@@ -47,7 +40,7 @@ def rename(user, name: str) -> None:
     Profile.objects.filter(user=user).update(name=name)
 
 
-def test_reissue_after_a_name_change_supersedes_with_a_link_and_keeps_the_issue_date(issued):
+def test_reissue_after_a_name_change_supersedes_with_a_link_and_keeps_the_issue_date(issued, stored_bytes):
     rename(issued.user, "Alice Corrected")
     new = lifecycle.reissue(issued, actor=ADMIN, reason="name correction")
     old = Credential.objects.get(pk=issued.pk)
@@ -133,15 +126,15 @@ def test_grant_by_hand_issues_to_a_learner_who_does_not_meet_the_rules(achieveme
         lifecycle.grant(bob, achievement, actor=ADMIN, reason="again")
 
 
-def test_retry_issues_a_failed_credential_on_the_same_row(achievement, ace):
+def test_retry_issues_a_failed_credential_on_the_same_row(achievement, ace, isolated_issuing):
     alice = ace()
-    FlakyStorage.down = True
+    isolated_issuing.down = True
     result = pipeline.issue_for_users(achievement, [alice.pk])
     failed = Credential.objects.get()
     assert result.failed and failed.status == "failed"
     with pytest.raises(LifecycleError, match="Issuing failed again: .*storage unreachable"):
         lifecycle.retry(failed, actor=ADMIN)
-    FlakyStorage.down = False
+    isolated_issuing.down = False
     done = lifecycle.retry(Credential.objects.get(), actor=ADMIN)
     assert done.pk == failed.pk and done.status == "issued"
     with pytest.raises(LifecycleError, match="only a failed credential can be retried"):

@@ -8,9 +8,8 @@ import pytest
 from django.test import override_settings
 
 from credential_admin.issuing.pipeline import CODE_ALPHABET
-from tests.sqlite.test_verify_pages import config, fresh_rate_limits, learner, make_credential  # noqa: F401
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_rate_limits")]
 RANDOM = random.Random(20261126)
 NASTY = ["../../etc/passwd", "..%2F..%2Fsettings", "%00", "\x00", "' OR 1=1 --", "<script>alert(1)</script>",
          "{{ settings.SECRET_KEY }}", "\u202egnp.exe", "🦄" * 40, "A" * 5000, "%", "%%", "%zz", "\\",
@@ -38,7 +37,7 @@ def codes(count: int) -> list[str]:
 
 
 @override_settings(CREDENTIAL_XBLOCK_VERIFY_LOOKUPS_PER_MINUTE=100_000)
-def test_ten_thousand_bad_ids_and_codes_are_404(client, learner, config):  # noqa: F811
+def test_ten_thousand_bad_ids_and_codes_are_404(client, learner, config, make_credential):
     real = make_credential(learner, config)
     ids, typed = verification_ids(5000), codes(5000)
     assert len(ids) + len(typed) >= 9_990 and real.verification_id not in ids and real.short_code not in typed

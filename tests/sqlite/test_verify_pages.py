@@ -2,83 +2,26 @@
 import hashlib
 import json
 import re
-from datetime import UTC, date, datetime
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from django.contrib.auth import get_user_model
 from django.test import override_settings
 
 from credential_admin.issuing import signing
-from credential_admin.issuing.pipeline import new_short_code, new_verification_id, payload_for
+from credential_admin.issuing.pipeline import new_short_code, new_verification_id
 from credential_admin.models import Credential, CredentialConfig
 from credential_admin.verification import multibase, statuslist
 from tests.unit.test_openbadges import independent_verify
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_rate_limits")]
 BASE = "http://127.0.0.1:8000"
 NAME = "Zoë Ångström-Kowalski"
 USERNAME = "zkowalski42"
 EMAIL = "zoe.private@example.net"
 
 
-@pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    """Rate-limit counters live in the cache, which outlives a test: start each test at zero."""
-    from django.core.cache import cache
-
-    cache.clear()
-
-
 def features(**switches):
     return override_settings(CREDENTIAL_XBLOCK_FEATURES=switches)
-
-
-@pytest.fixture
-def learner():
-    return get_user_model().objects.create_user(USERNAME, EMAIL, "pw")
-
-
-@pytest.fixture
-def config():
-    return CredentialConfig.objects.create(course_key="course-v1:DemoX+BOT101+2026", usage_key="block-v1:DemoX+BOT101"
-                                           "+2026+type@credential+block@c1", display_name="Certificate",
-                                           level="achievement", criteria={})
-
-
-def make_credential(user, config, name=NAME, status=Credential.Status.ISSUED, **fields):
-    """A credential issued the way the pipeline does it: snapshot, signed payload, key id."""
-    credential = Credential.objects.create(
-        verification_id=new_verification_id(), short_code=new_short_code(), user=user, config=config,
-        snapshot={"name": name, "title": "Intro to Botany", "level": config.level, "course_key": config.course_key,
-                  "rules_met": [{"kind": "completion", "type": "", "required": "90", "achieved": 95},
-                                {"kind": "assignment_type", "type": "Final Exam", "required": "75", "achieved": 81}],
-                  "issuer": "Demo Academy", "language": "en"})
-    issued_on = date(2026, 3, 4)
-    data, signature, key_id = signing.sign(payload_for(credential, issued_on))
-    credential.payload, credential.signature, credential.key_id = data.decode(), signature, key_id
-    credential.issued_on, credential.status, credential.pdf_sha256 = issued_on, Credential.Status.ISSUED, "0" * 64
-    credential.save()
-    if status != Credential.Status.ISSUED:
-        Credential.objects.filter(pk=credential.pk).update(status=status, active=None, **fields)
-        credential.refresh_from_db()
-    return credential
-
-
-def supersede(old, user, config):
-    Credential.objects.filter(pk=old.pk).update(status=Credential.Status.SUPERSEDED, active=None)
-    new = make_credential(user, config, name="Zoë Ångström")
-    Credential.objects.filter(pk=old.pk).update(superseded_by=new)
-    old.refresh_from_db()
-    return new
-
-
-def revoke(credential, reason="Academic misconduct found on appeal"):
-    Credential.objects.filter(pk=credential.pk).update(
-        status=Credential.Status.REVOKED, active=None, revoked_at=datetime(2026, 5, 6, 7, 8, tzinfo=UTC),
-        revocation_reason=reason)
-    credential.refresh_from_db()
-    return credential
 
 
 def page(client, credential):
@@ -94,7 +37,7 @@ def assert_no_private_data(content: str):
         assert secret not in content
 
 
-def test_valid_page_shows_every_printed_fact(client, learner, config):
+def test_valid_page_shows_every_printed_fact(client, learner, config, make_credential):
     credential = make_credential(learner, config)
     response = page(client, credential)
     html = text(response)
@@ -109,7 +52,7 @@ def test_valid_page_shows_every_printed_fact(client, learner, config):
     assert_no_private_data(html)
 
 
-def test_superseded_page_links_to_current(client, learner, config):
+def test_superseded_page_links_to_current(client, learner, config, make_credential, supersede):
     old = make_credential(learner, config)
     new = supersede(old, learner, config)
     html = text(page(client, old))
@@ -119,7 +62,7 @@ def test_superseded_page_links_to_current(client, learner, config):
     assert "Valid credential" in text(page(client, new))
 
 
-def test_revoked_page_gives_date_and_hides_reason_by_default(client, learner, config):
+def test_revoked_page_gives_date_and_hides_reason_by_default(client, learner, config, make_credential, revoke):
     credential = revoke(make_credential(learner, config))
     html = text(page(client, credential))
     assert "Revoked" in html and "revoked on May 6, 2026" in html
@@ -137,7 +80,7 @@ def test_unknown_and_unissued_ids_are_404(client, learner, config):
     assert "No credential found" in text(client.get(f"/credentials/verify/{new_verification_id()}/"))
 
 
-def test_short_code_any_case_and_hyphens(client, learner, config):
+def test_short_code_any_case_and_hyphens(client, learner, config, make_credential):
     credential = make_credential(learner, config)
     code = credential.formatted_code
     for typed in (code, code.lower(), code.replace("-", ""), f"  {code.lower().replace('-', ' ')} "):
@@ -148,7 +91,7 @@ def test_short_code_any_case_and_hyphens(client, learner, config):
     assert client.get("/credentials/verify/").status_code == 200
 
 
-def test_feature_switch_off_hides_everything(client, learner, config):
+def test_feature_switch_off_hides_everything(client, learner, config, make_credential):
     credential = make_credential(learner, config)
     with features(VERIFICATION_PAGE=False):
         assert page(client, credential).status_code == 404
@@ -159,7 +102,7 @@ def test_feature_switch_off_hides_everything(client, learner, config):
         assert "Open Badges 3.0" not in text(page(client, credential))
 
 
-def test_tampered_record_fails_signature_check(client, learner, config):
+def test_tampered_record_fails_signature_check(client, learner, config, make_credential):
     credential = make_credential(learner, config)
     Credential.objects.filter(pk=credential.pk).update(payload=credential.payload.replace("Botany", "Zoology"))
     html = text(page(client, credential))
@@ -170,7 +113,7 @@ def test_tampered_record_fails_signature_check(client, learner, config):
     assert data["signature"]["valid"] is False
 
 
-def test_name_equal_to_username_is_never_shown(client, learner, config):
+def test_name_equal_to_username_is_never_shown(client, learner, config, make_credential):
     credential = make_credential(learner, config, name=USERNAME)
     html = text(page(client, credential))
     assert "Hidden by the issuer" in html
@@ -194,7 +137,7 @@ def _values(node):
 
 
 @pytest.mark.parametrize("public_name", [True, False])
-def test_json_every_field_checked(client, learner, config, public_name):
+def test_json_every_field_checked(client, learner, config, public_name, make_credential, revoke):
     credential = revoke(make_credential(learner, config))
     with features(PUBLIC_NAME_DISPLAY=public_name):
         data = client.get(f"/credentials/verify/{credential.verification_id}/json/").json()
@@ -232,7 +175,7 @@ def _key_resolver(client):
 
 
 @pytest.mark.parametrize("public_name", [True, False])
-def test_open_badge_export_verifies_independently(client, learner, config, public_name):
+def test_open_badge_export_verifies_independently(client, learner, config, public_name, make_credential):
     credential = make_credential(learner, config)
     with features(PUBLIC_NAME_DISPLAY=public_name):
         response = client.get(f"/credentials/verify/{credential.verification_id}/ob3/")
@@ -261,7 +204,7 @@ def test_open_badge_export_verifies_independently(client, learner, config, publi
             (NAME + identifier["salt"]).encode()).hexdigest()
 
 
-def test_export_only_for_current_credentials(client, learner, config):
+def test_export_only_for_current_credentials(client, learner, config, make_credential, revoke, supersede):
     old = make_credential(learner, config)
     supersede(old, learner, config)
     revoked = revoke(make_credential(learner, CredentialConfig.objects.create(
@@ -270,7 +213,7 @@ def test_export_only_for_current_credentials(client, learner, config):
         assert client.get(f"/credentials/verify/{credential.verification_id}/ob3/").status_code == 404
 
 
-def test_revoked_bit_is_set_in_signed_status_list(client, learner, config):
+def test_revoked_bit_is_set_in_signed_status_list(client, learner, config, make_credential, revoke):
     kept = make_credential(learner, config)
     other = CredentialConfig.objects.create(course_key="course-v1:DemoX+B2+2026", usage_key="b2",
                                             level="completion", criteria={})
@@ -290,7 +233,7 @@ def test_revoked_bit_is_set_in_signed_status_list(client, learner, config):
     assert client.get("/credentials/status/99/").status_code == 404
 
 
-def test_key_and_issuer_documents(client, learner, config):
+def test_key_and_issuer_documents(client, learner, config, make_credential):
     make_credential(learner, config)
     pair = signing.active_key()
     document = client.get(f"/credentials/keys/{pair.key_id}/").json()
@@ -303,7 +246,7 @@ def test_key_and_issuer_documents(client, learner, config):
         assert client.get("/credentials/issuer/DemoX/").json()["name"] == "DemoX University"
 
 
-def test_organisation_issuer_controls_its_key(client, learner, config):
+def test_organisation_issuer_controls_its_key(client, learner, config, make_credential):
     credential = make_credential(learner, config)
     with override_settings(CREDENTIAL_XBLOCK_ORGANISATION_ISSUERS={"DemoX": {"name": "DemoX University",
                                                                              "url": "https://demox.example"}}):
@@ -317,7 +260,7 @@ def test_organisation_issuer_controls_its_key(client, learner, config):
     assert client.get(method[len(BASE):]).status_code == 404  # no longer an issuer here
 
 
-def test_no_active_signing_key_is_503_not_500(client, learner, config, settings):
+def test_no_active_signing_key_is_503_not_500(client, learner, config, settings, make_credential):
     credential = make_credential(learner, config)
     settings.CREDENTIAL_XBLOCK_ACTIVE_KEY_ID = "no-such-key"  # misconfigured: nothing can sign
     assert client.get(f"/credentials/verify/{credential.verification_id}/ob3/").status_code == 503

@@ -1,5 +1,4 @@
 """Check a PDF on the verification page: the genuine file matches; an edited one is reported with what changed."""
-import hashlib
 import io
 import json
 import re
@@ -8,72 +7,26 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from pypdf import PdfReader, PdfWriter
-from pypdf.generic import DictionaryObject, NameObject
 
 from credential_admin.issuing import signing
 from credential_admin.issuing.pipeline import render
-from credential_admin.models import Credential
-from tests.sqlite.test_verify_pages import NAME, config, learner, make_credential  # noqa: F401 - fixtures
+from tests.pdf_samples import check_findings as findings
+from tests.pdf_samples import edit_printed_text
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    from django.core.cache import cache
-
-    cache.clear()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_rate_limits")]
+NAME = "Zoë Ångström-Kowalski"
 
 
 @pytest.fixture
-def issued(learner, config):  # noqa: F811
-    """A credential with its real certificate PDF (built-in template, signed envelope embedded)."""
+def issued(learner, config, make_credential, stored_bytes):
+    """A credential issued by the pipeline, and its stored certificate PDF."""
     credential = make_credential(learner, config)
-    payload = json.loads(credential.payload)
-    envelope = signing.envelope(credential.payload.encode(), credential.signature, credential.key_id,
-                                payload["verify_url"])
-    pdf = render(credential, payload, envelope)
-    Credential.objects.filter(pk=credential.pk).update(pdf_sha256=hashlib.sha256(pdf).hexdigest())
-    credential.refresh_from_db()
-    return credential, pdf
+    return credential, stored_bytes(credential)
 
 
 def upload(client, credential, data: bytes, name="certificate.pdf"):
     return client.post(f"/credentials/verify/{credential.verification_id}/",
                        {"pdf": SimpleUploadedFile(name, data, content_type="application/pdf")})
-
-
-def findings(response) -> list[str]:
-    html = response.content.decode()
-    block = re.search(r'<section class="result (\w+)".*?<strong[^>]*>(.*?)</strong>\s*<ul>(.*?)</ul>', html, re.S)
-    assert block, "no check result on the page"
-    return [block.group(1)] + [re.sub(r"\s+", " ", item).strip() for item in re.findall(r"<li>(.*?)</li>",
-                                                                                         block.group(3), re.S)]
-
-
-def edit_printed_text(pdf: bytes, old: str, new: str) -> bytes:
-    """What a PDF editor does: replace the text run showing `old` with `new` in Helvetica, then save the file."""
-    reader = PdfReader(io.BytesIO(pdf))
-    writer = PdfWriter(clone_from=reader)
-    marker = ("<FEFF" + old.encode("utf-16-be").hex().upper() + ">").encode()
-    for xobject in writer.pages[0]["/Resources"]["/XObject"].values():
-        form = xobject.get_object()
-        data = form.get_data()
-        if marker not in data:
-            continue
-        pattern = rb"BT (1 0 0 1 [\d.]+ [\d.]+ Tm) /Span <</ActualText " + re.escape(marker) + rb">> BDC .*? EMC ET"
-        data, count = re.subn(pattern, lambda m: m.group(1).join([b"BT ", b" /HelvEdit 34 Tf (" + new.encode(
-            "latin-1") + b") Tj ET"]), data, flags=re.S)
-        assert count == 1
-        fonts = form["/Resources"]["/Font"]
-        fonts[NameObject("/HelvEdit")] = DictionaryObject({NameObject("/Type"): NameObject("/Font"),
-                                                           NameObject("/Subtype"): NameObject("/Type1"),
-                                                           NameObject("/BaseFont"): NameObject("/Helvetica")})
-        form.set_data(data)
-        out = io.BytesIO()
-        writer.write(out)
-        return out.getvalue()
-    raise AssertionError(f"{old!r} is not printed in this PDF")
 
 
 def test_genuine_pdf_matches(client, issued):
@@ -128,15 +81,11 @@ def test_tampered_embedded_payload(client, issued):
     ]
 
 
-def test_pdf_of_another_credential(client, issued, learner, config):  # noqa: F811
+def test_pdf_of_another_credential(client, issued, learner, make_config, make_credential, stored_bytes):
     credential, _pdf = issued
-    other = make_credential(learner, config.__class__.objects.create(course_key="course-v1:DemoX+B2+2026",
-                                                                     usage_key="b2", level="completion",
-                                                                     criteria={}))
-    payload = json.loads(other.payload)
-    other_pdf = render(other, payload, signing.envelope(other.payload.encode(), other.signature, other.key_id,
-                                                        payload["verify_url"]))
-    response = upload(client, credential, other_pdf)
+    other = make_credential(learner, make_config(course_key="course-v1:DemoX+B2+2026", usage_key="b2",
+                                                 level="completion"))
+    response = upload(client, credential, stored_bytes(other))
     assert findings(response) == ["different", "This file is a genuine certificate from this site, but of a "
                                                "different credential: it is not the one on this page."]
     html = response.content.decode()
