@@ -11,6 +11,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .fields import ExactCharField
+
 __all__ = ["AuditLog", "Credential", "CredentialConfig", "SigningKey"]
 
 
@@ -61,9 +63,9 @@ class Credential(models.Model):
 
     ACTIVE_STATUSES = (Status.PENDING, Status.ISSUED, Status.FAILED)
 
-    verification_id = models.CharField(_("verification id"), max_length=64, unique=True)
-    short_code = models.CharField(_("short code"), max_length=16, unique=True,
-                                  help_text=_("Stored upper-case without hyphens."))
+    verification_id = ExactCharField(_("verification id"), max_length=64, unique=True)
+    short_code = ExactCharField(_("short code"), max_length=16, unique=True,
+                                help_text=_("Stored upper-case without hyphens."))
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="credentials")
     config = models.ForeignKey(CredentialConfig, on_delete=models.PROTECT, related_name="credentials")
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING,

@@ -11,6 +11,7 @@ import io
 import json
 import logging
 import re
+import time
 import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,6 +26,14 @@ log = logging.getLogger(__name__)
 
 MATCH, ALTERED, DIFFERENT, INVALID = "match", "altered", "different", "invalid"
 MAX_TEXT_PAGES = 5
+# The text check's budget. pypdf parses a page's whole content stream before it extracts anything, at about
+# 2.5 s of CPU per decompressed MB on the CI machine (an 11 KB file whose five pages share one 4 MB stream took
+# 26-33 s), so the budget that holds is on decompressed bytes, counted per use before any parsing: a certificate
+# from this site has about 10 KB of content streams and 600 operators. The operator and CPU budgets bound the
+# extraction itself (e.g. forms drawn many times). Past any of them the printed text "could not be checked".
+MAX_TEXT_STREAM_BYTES = 256 * 1024
+MAX_TEXT_OPERATORS = 20_000
+MAX_TEXT_CPU_SECONDS = 1.0
 # Signed facts compared one by one, with how each difference reads.
 FACT_LABELS = {
     "name": gettext_lazy("the name was changed"),
@@ -127,20 +136,67 @@ def _normalise(text: str) -> str:
     return "".join(unicodedata.normalize("NFKC", text).casefold().split())
 
 
+class TooComplex(Exception):
+    """The file's pages need more than the text check's budget to read."""
+
+
+class _Budget:
+    """Counts what extracting the text costs, and stops it (TooComplex) past the budget."""
+
+    def __init__(self):
+        self.stream_bytes = self.operators = 0
+        self.deadline = time.thread_time() + MAX_TEXT_CPU_SECONDS
+
+    def add_stream(self, size: int) -> None:
+        self.stream_bytes += size
+        if self.stream_bytes > MAX_TEXT_STREAM_BYTES or time.thread_time() > self.deadline:
+            raise TooComplex
+
+    def operator(self, *args) -> None:
+        self.operators += 1
+        if self.operators > MAX_TEXT_OPERATORS or (self.operators % 500 == 0 and time.thread_time() > self.deadline):
+            raise TooComplex
+
+
+def _count_streams(budget: _Budget, holder, depth: int = 0) -> None:
+    """Add the decompressed size of `holder`'s content and of every form it draws, as extraction would read them
+    (a form drawn by several pages counts each time); forms nested past 8 levels are too complex already."""
+    if depth > 8:
+        raise TooComplex
+    contents = holder.get_contents() if depth == 0 else holder
+    if contents is not None:
+        budget.add_stream(len(contents.get_data()))
+    resources = holder.get("/Resources")
+    xobjects = resources.get_object().get("/XObject") if resources is not None else None
+    for reference in (xobjects.get_object().values() if xobjects is not None else ()):
+        xobject = reference.get_object()
+        if xobject.get("/Subtype") == "/Form":
+            _count_streams(budget, xobject, depth + 1)
+
+
 def extract_text(data: bytes) -> str | None:
-    """The text of the first pages (None when the file cannot be parsed at all)."""
+    """The text of the first pages (None when the file cannot be parsed at all); TooComplex past the budget."""
     from pypdf import PdfReader
 
+    budget = _Budget()
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
-        return "\n".join(page.extract_text() or "" for page in reader.pages[:MAX_TEXT_PAGES])
+        pages = reader.pages[:MAX_TEXT_PAGES]
+        for page in pages:
+            _count_streams(budget, page)
+        return "\n".join(page.extract_text(visitor_operand_before=budget.operator) or "" for page in pages)
+    except TooComplex:
+        raise
     except Exception:  # untrusted input: see _embedded
         log.info("Unparsable uploaded PDF", exc_info=True)
         return None
 
 
 def _visible_text_findings(credential: Credential, data: bytes) -> list[str]:
-    text = extract_text(data)
+    try:
+        text = extract_text(data)
+    except TooComplex:
+        return [_("Its printed text could not be checked: its pages are too complex to read within our limits.")]
     if text is None:
         return [_("The file is damaged: its pages cannot be read.")]
     printed = _normalise(text)

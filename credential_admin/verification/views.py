@@ -13,12 +13,14 @@ from urllib.parse import urlencode
 
 from django.core.exceptions import ImproperlyConfigured
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import render
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from credential_admin import conf, ratelimit
@@ -86,6 +88,7 @@ def lookup(request: HttpRequest) -> HttpResponse:
     return HttpResponseRedirect(page_url(credential.verification_id))
 
 
+@csrf_exempt  # checked in _check_upload once the rate limit allowed the request: the token check parses the upload
 @require_http_methods(["GET", "HEAD", "POST"])
 @feature_required("VERIFICATION_PAGE")
 def page(request: HttpRequest, verification_id: str) -> HttpResponse:
@@ -103,7 +106,8 @@ def page(request: HttpRequest, verification_id: str) -> HttpResponse:
 
 
 def _check_upload(request: HttpRequest, credential) -> tuple[pdfcheck.PdfCheck, int]:
-    """Read and check the upload, refusing what is too big before Django stores it, and too many tries."""
+    """Read and check the upload, refusing too many tries and what is too big before Django parses it (the CSRF
+    check, which reads the form, comes after both)."""
     if not ratelimit.allow("pdf", ratelimit.client_address(request), per_minute("PDF_CHECKS")):
         return pdfcheck.PdfCheck(pdfcheck.INVALID, [_("Too many checks from your address. Please wait a minute and "
                                                       "try again.")]), 429
@@ -116,6 +120,8 @@ def _check_upload(request: HttpRequest, credential) -> tuple[pdfcheck.PdfCheck, 
         declared = 0
     if declared > limit + 64 * 1024:
         return too_big, 413
+    if CsrfViewMiddleware(lambda _request: None).process_view(request, None, (), {}) is not None:
+        return pdfcheck.PdfCheck(pdfcheck.INVALID, [_("This form has expired. Reload the page and try again.")]), 403
     upload = request.FILES.get("pdf")
     if upload is None:
         return pdfcheck.PdfCheck(pdfcheck.INVALID, [_("Choose a PDF file to check.")]), 400

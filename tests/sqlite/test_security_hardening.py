@@ -1,0 +1,146 @@
+"""Issue #12's security findings, one test (or a few) per finding: the PDF check's budget and the rate limit before
+parsing, private file names and their migration, exact lookups, load_course refusing bad courses whole, names no
+font covers, and the rate limits' shared cache."""
+from __future__ import annotations
+
+import importlib
+import io
+import zlib
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http.multipartparser import MultiPartParser
+from pypdf import PdfWriter
+from pypdf.generic import DictionaryObject, NameObject, StreamObject
+
+from credential_admin.issuing import storage
+from credential_admin.models import Credential
+from credential_admin.verification import pdfcheck
+from tests.pdf_samples import check_findings as findings
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_rate_limits")]
+
+
+def shared_stream_pdf(stream_bytes: int, pages: int = 5) -> bytes:
+    """The reported attack: a small file whose pages all draw one large, highly compressible content stream."""
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(612, 792)
+    font = writer._add_object(DictionaryObject({NameObject("/Type"): NameObject("/Font"),
+                                                NameObject("/Subtype"): NameObject("/Type1"),
+                                                NameObject("/BaseFont"): NameObject("/Helvetica")}))
+    line = b"BT /F1 12 Tf 10 10 Td (x) Tj ET\n"
+    stream = StreamObject()
+    stream._data = zlib.compress(line * (stream_bytes // len(line)), 9)
+    stream[NameObject("/Filter")] = NameObject("/FlateDecode")
+    contents = writer._add_object(stream)
+    for page in writer.pages:
+        page[NameObject("/Contents")] = contents
+        page[NameObject("/Resources")] = DictionaryObject({NameObject("/Font"): DictionaryObject({
+            NameObject("/F1"): font})})
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def issued(learner, config, make_credential, stored_bytes):
+    credential = make_credential(learner, config)
+    return credential, stored_bytes(credential)
+
+
+def upload(client, credential, data: bytes, **extra):
+    return client.post(f"/credentials/verify/{credential.verification_id}/",
+                       {"pdf": SimpleUploadedFile("certificate.pdf", data, content_type="application/pdf")}, **extra)
+
+
+# ----- 2. the PDF check's budget ----------------------------------------------------------------------------------
+
+def test_the_reported_pdf_is_small_and_could_not_be_checked(client, issued):
+    credential, _pdf = issued
+    attack = shared_stream_pdf(4 * 1024 * 1024)
+    assert len(attack) < 16 * 1024  # 11-12 KB, as reported
+    with pytest.raises(pdfcheck.TooComplex):
+        pdfcheck.extract_text(attack)
+    response = upload(client, credential, attack)
+    assert response.status_code == 200
+    assert findings(response)[0] == "altered"
+    assert ("Its printed text could not be checked: its pages are too complex to read within our limits."
+            in findings(response))
+
+
+def test_budget_is_counted_per_use_before_parsing(monkeypatch):
+    """One page with 60 KB is read; five pages sharing it (300 KB in all) are refused before pypdf parses any."""
+    assert pdfcheck.extract_text(shared_stream_pdf(60 * 1024, pages=1)).count("x") == 60 * 1024 // 32
+    parsed = []
+    from pypdf.generic import ContentStream
+
+    real = ContentStream._parse_content_stream
+    monkeypatch.setattr(ContentStream, "_parse_content_stream", lambda self, *a: parsed.append(1) or real(self, *a))
+    with pytest.raises(pdfcheck.TooComplex):
+        pdfcheck.extract_text(shared_stream_pdf(60 * 1024, pages=5))
+    assert parsed == []
+
+
+def test_operator_budget(monkeypatch):
+    monkeypatch.setattr(pdfcheck, "MAX_TEXT_OPERATORS", 1000)
+    with pytest.raises(pdfcheck.TooComplex):
+        pdfcheck.extract_text(shared_stream_pdf(8 * 1024, pages=1))  # 256 lines of 5 operators
+
+
+def test_a_genuine_certificate_is_well_inside_the_budget(issued, monkeypatch):
+    """The check of a genuine certificate stays exact: its text is read with a budget 10 times smaller."""
+    _credential, pdf = issued
+    monkeypatch.setattr(pdfcheck, "MAX_TEXT_STREAM_BYTES", pdfcheck.MAX_TEXT_STREAM_BYTES // 10)
+    monkeypatch.setattr(pdfcheck, "MAX_TEXT_OPERATORS", pdfcheck.MAX_TEXT_OPERATORS // 10)
+    assert "Zoë Ångström-Kowalski" in pdfcheck.extract_text(pdf)
+
+
+def test_uploads_are_parsed_only_after_the_rate_limit(client, issued, settings, monkeypatch):
+    credential, pdf = issued
+    settings.CREDENTIAL_XBLOCK_VERIFY_PDF_CHECKS_PER_MINUTE = 1
+    parses = []
+    real = MultiPartParser.parse
+    monkeypatch.setattr(MultiPartParser, "parse", lambda self: parses.append(1) or real(self))
+    assert upload(client, credential, pdf).status_code == 200
+    assert parses == [1]
+    assert upload(client, credential, pdf).status_code == 429
+    assert parses == [1]  # refused before Django read the body
+
+
+def test_the_pdf_check_still_needs_the_csrf_token(issued):
+    from django.test import Client
+
+    credential, pdf = issued
+    strict = Client(enforce_csrf_checks=True)
+    response = upload(strict, credential, pdf)
+    assert response.status_code == 403
+    assert "This form has expired. Reload the page and try again." in response.content.decode()
+
+
+# ----- 5. private file names --------------------------------------------------------------------------------------
+
+def test_files_are_named_by_a_keyed_hash_never_the_public_id(issued, settings):
+    credential, _pdf = issued
+    assert credential.verification_id not in credential.storage_key
+    assert credential.storage_key == storage.key_for(credential.config_id, credential.verification_id)
+    settings.SECRET_KEY = "another-site"
+    assert storage.key_for(credential.config_id, credential.verification_id) != credential.storage_key
+
+
+def test_migration_moves_files_named_by_the_verification_id(issued):
+    from django.apps import apps
+    from django.db import connection
+
+    credential, pdf = issued
+    old_key = f"credentials/{credential.config_id}/{credential.verification_id}.pdf"
+    storage.store(old_key, pdf)
+    storage.delete(credential.storage_key)
+    Credential.objects.filter(pk=credential.pk).update(storage_key=old_key)
+    migration = importlib.import_module("credential_admin.migrations.0006_exact_ids_private_file_names")
+    migration.rename_files(apps, type("Editor", (), {"connection": connection})())
+    credential.refresh_from_db()
+    assert credential.storage_key == storage.key_for(credential.config_id, credential.verification_id)
+    with storage.get_storage().open(credential.storage_key, "rb") as handle:
+        assert handle.read() == pdf
+    assert not storage.get_storage().exists(old_key)
