@@ -11,6 +11,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from credential_xblock.i18n import format_date
 from credential_xblock.records import EligibilityContext, LearnerRecord
 from credential_xblock.rules import (
     COMPLETION,
@@ -76,12 +77,18 @@ def build(inputs: Inputs, translator: Any) -> dict:
     return {
         "status": status,
         "headline": gettext(HEADLINES[status]),
-        "messages": [message.render(gettext) for message in messages],
+        "messages": [_render(message, gettext) for message in messages],
         "config_errors": [message.render(gettext) for message in errors],
         "eligible": status == ELIGIBLE,
         "rules": [_rule_item(rule, translator) for rule in evaluation.rules] if evaluation else [],
         "credential": _credential_links(inputs.credential) if status in (ISSUED, REVOKED) else None,
     }
+
+
+def _render(message: Message, gettext) -> str:
+    """A message in the learner's language, its dates in the same localised form as on the certificate."""
+    params = {key: format_date(value) if isinstance(value, date) else value for key, value in message.params.items()}
+    return Message(message.template, params).render(gettext)
 
 
 def _status(inputs: Inputs, evaluation: Evaluation | None, errors: list[Message]) -> tuple[str, list[Message]]:
@@ -172,5 +179,6 @@ def _credential_links(credential: Any) -> dict:
         "verify_url": getattr(credential, "verify_url", "") or "",
         "download_url": getattr(credential, "download_url", "") or "",
         "issued_on": issued_on.isoformat() if isinstance(issued_on, date) else (issued_on or ""),
+        "issued_on_text": format_date(issued_on) if isinstance(issued_on, date) else (issued_on or ""),
         "short_code": getattr(credential, "short_code", "") or "",
     }

@@ -5,6 +5,7 @@ strings instead of failing.
 """
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 
@@ -22,3 +23,14 @@ def translator_for(block: Any) -> Any:
     """The i18n service of the block's runtime, or the pass-through fallback."""
     service = block.runtime.service(block, "i18n")
     return service if service is not None else PassThroughTranslator()
+
+
+def format_date(value: date) -> str:
+    """A date in the active language, as the certificate and the verification page print it (Django's localised
+    DATE_FORMAT: "Nov. 29, 2026", "29 novembre 2026"); ISO 8601 where Django is not set up."""
+    try:
+        from django.utils import formats
+
+        return formats.date_format(value, "DATE_FORMAT", use_l10n=True)
+    except Exception:  # no settings configured (a bare XBlock runtime): an unambiguous form
+        return value.isoformat()

@@ -44,7 +44,7 @@ def sample_facts(name: str, language: str):
         learner_name=name, title=_("Sample course: Introduction to Data Science and Machine Learning"),
         level=_("Achievement"), issued_on=datetime.date.today(),
         verify_url="https://lms.example.com/credentials/verify/SAMPLE-preview-0123456789/", short_code="SMPL-0000",
-        rules_met=(_("Overall grade 86% (required 80%)"), _("Final Exam: 91% (required 75%)")),
+        rules_met=(_("Overall grade: 86% (required 80%)"), _("Final Exam: 91% (required 75%)")),
         issuer=_("Example Issuer"), organization=_("Example University"), language=language or "en")
 
 

@@ -243,7 +243,7 @@ def rule_lines(rules_met: Sequence[dict[str, Any]], language: str = "") -> list[
             if rule["kind"] == COMPLETION:
                 text = _("Completed {achieved}% of the course (required {required}%)")
             elif rule["kind"] == GRADE:
-                text = _("Overall grade {achieved}% (required {required}%)")
+                text = _("Overall grade: {achieved}% (required {required}%)")
             elif rule["kind"] == SECTION_COMPLETION:
                 text = _("Completed {achieved}% of {section} (required {required}%)")
             else:

@@ -92,7 +92,7 @@ def run() -> dict[str, float]:
             learner_name=name, title="Introduction to Data Science and Machine Learning", level="Achievement",
             issued_on=datetime.date(2026, 11, 26),
             verify_url=f"http://127.0.0.1:8000/credentials/verify/Zq8k3T1xW0aPq7LmN4v{i:05d}/",
-            short_code=f"K7QX-{i:05d}", rules_met=("Overall grade 86% (required 80%)",), issuer="Open edX Demo",
+            short_code=f"K7QX-{i:05d}", rules_met=("Overall grade: 86% (required 80%)",), issuer="Open edX Demo",
             organization="Demo University")
 
     latin, unicode, other_latin = latin_names(), unicode_names(), latin_names(shift=7)

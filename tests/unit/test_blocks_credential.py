@@ -275,6 +275,7 @@ def test_eligible_issued_and_access_states():
     data = build(criteria, record(1, 9, 10, 0, 0), credential=issued)
     assert data["status"] == checklist.ISSUED
     assert data["credential"]["issued_on"] == "2026-11-01"
+    assert data["credential"]["issued_on_text"] == "Nov. 1, 2026"  # as the certificate and verify page print it
     not_enrolled = build(criteria, record(1, 9, 10, 0, 0, mode=None))
     assert (not_enrolled["status"], not_enrolled["messages"]) == (
         checklist.NOT_ENROLLED, ["You are not enrolled in this course."])
@@ -282,7 +283,7 @@ def test_eligible_issued_and_access_states():
     assert wrong_mode["messages"] == ['This credential is not offered in the "audit" track.']
     later = build(criteria, record(1, 9, 10, 0, 0), EligibilityContext(available_from=datetime(2027, 1, 1, tzinfo=UTC)))
     assert (later["status"], later["messages"]) == (
-        checklist.NOT_AVAILABLE, ["This credential becomes available on 2027-01-01."])
+        checklist.NOT_AVAILABLE, ["This credential becomes available on Jan. 1, 2027."])
 
 
 def test_configuration_error_detail_is_for_staff_only(make_block):

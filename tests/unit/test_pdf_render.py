@@ -50,7 +50,7 @@ NAMES = {
 def facts(name: str = "Ada Lovelace", **changes) -> CertificateFacts:
     values = dict(learner_name=name, title="Introduction to Data Science", level="Achievement",
                   issued_on=datetime.date(2026, 11, 26), verify_url=URL, short_code="K7QX-29MD",
-                  rules_met=("Overall grade 86% (required 80%)",), issuer="Demo Issuer", organization="Demo University",
+                  rules_met=("Overall grade: 86% (required 80%)",), issuer="Demo Issuer", organization="Demo University",
                   language="en")
     values.update(changes)
     return CertificateFacts(**values)
@@ -223,7 +223,7 @@ def test_built_in_prints_every_fact_and_the_signatories():
     pdf = render_certificate(facts(), BuiltinTemplate(signatories=(Signatory("Grace Hopper", "Dean"),)))
     text = lines(pdf)
     for expected in ("Demo University", "Certificate", "ACHIEVEMENT", "Ada Lovelace", "Introduction to Data Science",
-                     "Overall grade 86% (required 80%)", "Issued on Nov. 26, 2026", "Verification code: K7QX-29MD",
+                     "Overall grade: 86% (required 80%)", "Issued on Nov. 26, 2026", "Verification code: K7QX-29MD",
                      URL, "Grace Hopper", "Dean"):
         assert expected in " ".join(text), expected
 
