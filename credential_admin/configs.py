@@ -19,6 +19,7 @@ from credential_admin.issuing.audit import record
 from credential_admin.models import CredentialConfig
 from credential_admin.paths import is_path_key
 from credential_xblock.rules import CriteriaError, check_assignment_types, check_sections, parse_criteria
+from credential_xblock.settings_form import parse_available_from as form_available_from
 
 log = logging.getLogger(__name__)
 BLOCK_TYPE = "credential"
@@ -116,17 +117,13 @@ def badge_values(values: Mapping[str, Any], level: str) -> dict[str, str]:
 
 
 def parse_available_from(value: Any) -> datetime | None:
-    """An ISO date or date-time ("" for none); naive values are UTC."""
-    if value in (None, ""):
-        return None
+    """An ISO date or date-time ("" for none), in UTC (naive values are UTC), within the years Studio accepts."""
     if isinstance(value, datetime):
-        moment = value
-    else:
-        try:
-            moment = datetime.fromisoformat(str(value).strip().replace("Z", "+00:00"))
-        except ValueError:
-            raise ValueError(f"available_from {value!r} is not an ISO date.") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+        value = value.isoformat() if value.tzinfo else value.replace(tzinfo=UTC).isoformat()
+    try:
+        return form_available_from("" if value is None else str(value))
+    except ValueError as exc:
+        raise ValueError(f"available_from: {exc.args[0].render()}") from None
 
 
 def _assignment_types(course_key: str) -> list[str] | None:

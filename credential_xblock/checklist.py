@@ -11,7 +11,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from credential_xblock.i18n import format_date
+from credential_xblock.i18n import format_date, render_message
 from credential_xblock.records import EligibilityContext, LearnerRecord
 from credential_xblock.rules import (
     COMPLETION,
@@ -77,18 +77,12 @@ def build(inputs: Inputs, translator: Any) -> dict:
     return {
         "status": status,
         "headline": gettext(HEADLINES[status]),
-        "messages": [_render(message, gettext) for message in messages],
+        "messages": [render_message(message, gettext) for message in messages],
         "config_errors": [message.render(gettext) for message in errors],
         "eligible": status == ELIGIBLE,
         "rules": [_rule_item(rule, translator) for rule in evaluation.rules] if evaluation else [],
         "credential": _credential_links(inputs.credential) if status in (ISSUED, REVOKED) else None,
     }
-
-
-def _render(message: Message, gettext) -> str:
-    """A message in the learner's language, its dates in the same localised form as on the certificate."""
-    params = {key: format_date(value) if isinstance(value, date) else value for key, value in message.params.items()}
-    return Message(message.template, params).render(gettext)
 
 
 def _status(inputs: Inputs, evaluation: Evaluation | None, errors: list[Message]) -> tuple[str, list[Message]]:
@@ -181,4 +175,5 @@ def _credential_links(credential: Any) -> dict:
         "issued_on": issued_on.isoformat() if isinstance(issued_on, date) else (issued_on or ""),
         "issued_on_text": format_date(issued_on) if isinstance(issued_on, date) else (issued_on or ""),
         "short_code": getattr(credential, "short_code", "") or "",
+        "linkedin_url": getattr(credential, "linkedin_url", "") or "",
     }

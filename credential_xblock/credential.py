@@ -19,7 +19,7 @@ from xblock.utils.resources import ResourceLoader
 from xblock.validation import ValidationMessage
 
 from credential_xblock import checklist, staff_report
-from credential_xblock.fields import LEVEL_ACHIEVEMENT, LEVELS, CredentialFieldsMixin
+from credential_xblock.fields import LEVEL_ACHIEVEMENT, LEVEL_BADGE, LEVELS, CredentialFieldsMixin
 from credential_xblock.handlers import BadBody, json_response, load_json, refuse_non_staff, user_is_course_staff
 from credential_xblock.i18n import translator_for
 from credential_xblock.records import EligibilityContext, LearnerRecord
@@ -87,7 +87,7 @@ class CredentialBlock(CredentialFieldsMixin, XBlock):
         except ValueError as exc:
             errors.append(exc.args[0])
         if self.level not in LEVELS:
-            errors.append(Message(N_('The level "{level}" is neither "completion" nor "achievement".'),
+            errors.append(Message(N_('The level "{level}" is neither "completion", "achievement" nor "badge".'),
                                   {"level": self.level}))
         return (None, tuple(errors)) if errors else (criteria, ())
 
@@ -124,9 +124,31 @@ class CredentialBlock(CredentialFieldsMixin, XBlock):
         inputs = checklist.Inputs(criteria, errors, record, self.eligibility_context(), datetime.now(UTC), credential,
                                   signed_in=user_id is not None)
         data = checklist.build(inputs, translator_for(self))
+        data["badge"] = self.badge()
         if not staff:
             data["config_errors"] = []
         return data
+
+    def level_label(self, gettext) -> str:
+        labels = {LEVEL_ACHIEVEMENT: N_("Achievement"), LEVEL_BADGE: N_("Badge")}
+        return gettext(labels.get(self.level, N_("Completion")))
+
+    def badge(self) -> dict | None:
+        """A badge's name, description and image for the checklist (None for certificates). The image is a data
+        URI: the uploaded one, or the default generated from the course's colours and the badge's name."""
+        if self.level != LEVEL_BADGE:
+            return None
+        name = self.badge_name or self.display_name
+        return {"name": name, "description": self.badge_description,
+                "image": self.badge_image or self.default_badge_image(name)}
+
+    def default_badge_image(self, name: str) -> str:
+        try:
+            from credential_admin import conf
+            from credential_admin.badges.images import course_colours, default_image
+        except ImportError:  # no companion app: the badge is shown without an image
+            return ""
+        return default_image(name, *course_colours(self.course_key, conf.get("BADGE_COLOURS"))).data_uri()
 
     # ----- learner and staff views -------------------------------------------------------------------------------
 
@@ -159,7 +181,7 @@ class CredentialBlock(CredentialFieldsMixin, XBlock):
             "block": self,
             "uid": self.dom_id(),
             "display_name": gettext(self.display_name),
-            "level_label": gettext("Achievement") if self.level == LEVEL_ACHIEVEMENT else gettext("Completion"),
+            "level_label": self.level_label(gettext),
             "description": self.description,
             "checklist_html": self.render_checklist(data, staff),
             "staff": staff,
@@ -257,7 +279,7 @@ class CredentialBlock(CredentialFieldsMixin, XBlock):
         render_context = {
             "uid": self.dom_id(),
             "display_name": gettext(self.display_name),
-            "level_label": gettext("Achievement") if self.level == LEVEL_ACHIEVEMENT else gettext("Completion"),
+            "level_label": self.level_label(gettext),
             "description": self.description,
             "errors": [message.render(gettext) for message in errors],
             "rules": checklist.rule_summary(criteria, translator_for(self)) if criteria else [],

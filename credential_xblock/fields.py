@@ -12,7 +12,8 @@ from credential_xblock.rules import N_
 
 LEVEL_COMPLETION = "completion"
 LEVEL_ACHIEVEMENT = "achievement"
-LEVELS = (LEVEL_COMPLETION, LEVEL_ACHIEVEMENT)
+LEVEL_BADGE = "badge"
+LEVELS = (LEVEL_COMPLETION, LEVEL_ACHIEVEMENT, LEVEL_BADGE)
 
 
 class CredentialFieldsMixin(XBlockMixin):
@@ -26,11 +27,13 @@ class CredentialFieldsMixin(XBlockMixin):
     )
     level = String(
         display_name=N_("Level"),
-        help=N_("The label printed on the certificate: Completion or Achievement."),
+        help=N_("The label printed on the certificate: Completion or Achievement; or Badge, a milestone badge "
+                "image instead of a certificate."),
         default=LEVEL_COMPLETION,
         values=[
             {"display_name": N_("Completion"), "value": LEVEL_COMPLETION},
             {"display_name": N_("Achievement"), "value": LEVEL_ACHIEVEMENT},
+            {"display_name": N_("Badge"), "value": LEVEL_BADGE},
         ],
         scope=Scope.settings,
     )
@@ -50,6 +53,38 @@ class CredentialFieldsMixin(XBlockMixin):
         display_name=N_("Minimum grade per assignment type (%)"),
         help=N_("Assignment type of the grading policy (e.g. Final Exam) mapped to a percentage, 0-100."),
         default={},
+        scope=Scope.settings,
+    )
+    min_section_completion = Dict(
+        display_name=N_("Minimum completion per section (%)"),
+        help=N_("A section or subsection of the course (its usage key) mapped to the share of its own units a "
+                "learner must complete, 0-100."),
+        default={},
+        scope=Scope.settings,
+    )
+    badge_name = String(
+        display_name=N_("Badge name"),
+        help=N_("The badge's name, e.g. Homework hero (Badge level only)."),
+        default="",
+        scope=Scope.settings,
+    )
+    badge_description = String(
+        display_name=N_("Badge description"),
+        help=N_("One sentence on what the badge recognises."),
+        default="",
+        scope=Scope.settings,
+    )
+    badge_criteria = String(
+        display_name=N_("Badge criteria"),
+        help=N_("What a learner must do to earn the badge, in words (published in the badge)."),
+        default="",
+        multiline_editor=True,
+        scope=Scope.settings,
+    )
+    badge_image = String(
+        display_name=N_("Badge image"),
+        help=N_("A PNG or SVG image (checked on upload); empty for a generated image in the course's colours."),
+        default="",
         scope=Scope.settings,
     )
     template = String(
@@ -79,8 +114,9 @@ class CredentialFieldsMixin(XBlockMixin):
     )
 
     editable_fields = (
-        "display_name", "level", "min_completion", "min_grade", "min_type_grades", "template", "description",
-        "allowed_modes", "available_from",
+        "display_name", "level", "min_completion", "min_grade", "min_type_grades", "min_section_completion",
+        "template", "description", "allowed_modes", "available_from", "badge_name", "badge_description",
+        "badge_criteria", "badge_image",
     )
 
     def raw_criteria(self) -> dict:
@@ -89,4 +125,5 @@ class CredentialFieldsMixin(XBlockMixin):
             "min_completion": self.min_completion,
             "min_grade": self.min_grade,
             "min_type_grades": self.min_type_grades,
+            "min_section_completion": self.min_section_completion,
         }

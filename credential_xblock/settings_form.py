@@ -12,19 +12,21 @@ from datetime import UTC, datetime, time
 from decimal import Decimal
 from typing import Any
 
-from credential_xblock.fields import LEVELS
+from credential_xblock.fields import LEVEL_BADGE, LEVELS
 from credential_xblock.rules import (
     N_,
     Criteria,
     CriteriaError,
     Message,
     check_assignment_types,
+    check_sections,
     parse_criteria,
 )
 
 MAX_TITLE = 255
 MAX_DESCRIPTION = 2000
 MAX_TEMPLATE_ID = 100
+MAX_BADGE_DESCRIPTION = 500
 MODE_SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,99}$")
 # The platform's enrollment modes (common/djangoapps/course_modes/models.py, CourseMode's mode constants).
 PLATFORM_MODES = ("audit", "credit", "executive-education", "honor", "masters", "no-id-professional",
@@ -32,6 +34,8 @@ PLATFORM_MODES = ("audit", "credit", "executive-education", "honor", "masters", 
                   "unpaid-executive-education", "verified")
 PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Dates every supported database stores (MySQL's DATETIME starts in year 1000) with room for date arithmetic.
+MIN_YEAR, MAX_YEAR = 1900, 9998
 
 
 def parse_available_from(value: str) -> datetime | None:
@@ -51,7 +55,14 @@ def parse_available_from(value: str) -> datetime | None:
         raise ValueError(Message(
             N_('"{value}" is not a date: use the form 2026-09-01 or 2026-09-01T09:00.'), {"value": value}
         )) from None
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    try:
+        moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    except OverflowError:  # e.g. 9999-12-31T23:59:59-14:00 is in year 10000 in UTC
+        moment = None
+    if moment is None or not MIN_YEAR <= moment.year <= MAX_YEAR:
+        raise ValueError(Message(N_('"{value}" is out of range: use a date between the years {low} and {high}.'),
+                                 {"value": value, "low": MIN_YEAR, "high": MAX_YEAR}))
+    return moment
 
 
 def clean_settings(
@@ -59,12 +70,15 @@ def clean_settings(
     assignment_types: Callable[[], Iterable[str]],
     template_names: Callable[[], Iterable[str]] = tuple,
     known_modes: Iterable[str] = PLATFORM_MODES,
+    sections: Callable[[], Iterable[str]] | None = None,
 ) -> tuple[dict[str, Any], dict[str, Message]]:
     """Clean a submitted form into field values, or report a message per invalid field.
 
     `assignment_types` is called only when per-type rules are present (it asks the course's grading policy);
     `template_names` only when a template is named (an empty answer means "no template store to check against");
-    `known_modes`: the enrollment modes a learner can hold (the platform's, plus a course's own where known).
+    `known_modes`: the enrollment modes a learner can hold (the platform's, plus a course's own where known);
+    `sections` (the course's section and subsection keys) only when section rules are present, and those are not
+    checked against the course when it is None.
     """
     errors: dict[str, Message] = {}
     clean: dict[str, Any] = {
@@ -74,14 +88,23 @@ def clean_settings(
         "level": _level(errors, data.get("level")),
         "allowed_modes": _modes(errors, data.get("allowed_modes"), known_modes),
         "available_from": _date(errors, data.get("available_from")),
+        "badge_name": _text(errors, "badge_name", data.get("badge_name"), MAX_TITLE),
+        "badge_description": _text(errors, "badge_description", data.get("badge_description"),
+                                   MAX_BADGE_DESCRIPTION),
+        "badge_criteria": _text(errors, "badge_criteria", data.get("badge_criteria"), MAX_DESCRIPTION, multiline=True),
+        "badge_image": _badge_image(errors, data.get("badge_image")),
     }
+    if clean["level"] == LEVEL_BADGE and not clean["badge_name"] and "badge_name" not in errors:
+        errors["badge_name"] = Message(N_("A badge needs a name."))
     if clean["template"] and "template" not in errors:
         _check_template(errors, clean["template"], template_names)
     type_grades = _type_rows(errors, data.get("min_type_grades"))
+    section_rules = _type_rows(errors, data.get("min_section_completion"), "min_section_completion", "section")
     raw_criteria = {
         "min_completion": _as_text(data.get("min_completion")).strip(),
         "min_grade": _as_text(data.get("min_grade")).strip(),
         "min_type_grades": type_grades,
+        "min_section_completion": section_rules,
     }
     clean.update(raw_criteria)
     try:
@@ -92,7 +115,33 @@ def clean_settings(
     if type_grades:  # checked even when a threshold is bad, so the author sees every problem at once
         unknown = _unknown_types(list(type_grades), assignment_types)
         errors.update({key: message for key, message in unknown.items() if key not in errors})
+    if section_rules and sections is not None:
+        unknown = _unknown_sections(list(section_rules), sections)
+        errors.update({key: message for key, message in unknown.items() if key not in errors})
     return clean, errors
+
+
+def _unknown_sections(keys: list[str], sections: Callable[[], Iterable[str]]) -> dict[str, Message]:
+    try:
+        known = list(sections())
+    except Exception:  # as for the grading policy: reported to the author, never a 500
+        return {"min_section_completion": Message(N_("The course's sections could not be read; try again."))}
+    return check_sections(Criteria(min_section_completion=dict.fromkeys(keys, Decimal(0))), known)
+
+
+def _badge_image(errors: dict, value: Any) -> str:
+    """A data URI of a checked PNG or SVG, or "" for the generated default (the checks live with the badges)."""
+    text = _as_text(value).strip()
+    if not text:
+        return ""
+    from credential_admin.badges.images import ImageError, from_data_uri
+
+    try:
+        from_data_uri(text)
+    except ImageError as exc:
+        errors["badge_image"] = exc.message
+        return ""
+    return text
 
 
 def _unplain_numbers(raw: Mapping[str, Any]) -> dict[str, Message]:
@@ -144,7 +193,7 @@ def _text(errors: dict, key: str, value: Any, limit: int, required: bool = False
 
 def _level(errors: dict, value: Any) -> str:
     if value not in LEVELS:
-        errors["level"] = Message(N_('Choose "completion" or "achievement".'))
+        errors["level"] = Message(N_('Choose "completion", "achievement" or "badge".'))
         return ""
     return value
 
@@ -182,27 +231,36 @@ def _date(errors: dict, value: Any) -> str:
     return text
 
 
-def _type_rows(errors: dict, value: Any) -> dict[str, str]:
-    """Per-type rules from rows ``[{"type": ..., "value": ...}]`` (the form) or a mapping (JSON clients).
+def _type_rows(errors: dict, value: Any, field: str = "min_type_grades", key: str = "type") -> dict[str, str]:
+    """Per-type (or, with `field` and `key`, per-section) rules from rows ``[{"type": ..., "value": ...}]`` (the
+    form) or a mapping (JSON clients).
 
     Blank rows are ignored; a type listed twice is an error on that type's row.
     """
     if value is None or value == "":
         return {}
     if isinstance(value, Mapping):
-        value = [{"type": name, "value": threshold} for name, threshold in value.items()]
+        value = [{key: name, "value": threshold} for name, threshold in value.items()]
     if not isinstance(value, list) or not all(isinstance(row, Mapping) for row in value):
-        errors["min_type_grades"] = Message(N_("Assignment type rules must map a type name to a percentage."))
+        errors[field] = Message(ROW_MESSAGES[field][0])
         return {}
     rows: dict[str, str] = {}
     for row in value:
-        name, threshold = _as_text(row.get("type")).strip(), _as_text(row.get("value")).strip()
+        name, threshold = _as_text(row.get(key)).strip(), _as_text(row.get("value")).strip()
         if not name and not threshold:
             continue
         if not name:
-            errors["min_type_grades"] = Message(N_("An assignment type rule needs the type's name."))
+            errors[field] = Message(ROW_MESSAGES[field][1])
         elif name in rows:
-            errors[f"min_type_grades.{name}"] = Message(N_('"{name}" is listed twice.'), {"name": name})
+            errors[f"{field}.{name}"] = Message(N_('"{name}" is listed twice.'), {"name": name})
         else:
             rows[name] = threshold
     return rows
+
+
+ROW_MESSAGES = {
+    "min_type_grades": (N_("Assignment type rules must map a type name to a percentage."),
+                        N_("An assignment type rule needs the type's name.")),
+    "min_section_completion": (N_("Section rules must map a section to a percentage."),
+                               N_("A section rule needs the section.")),
+}

@@ -81,6 +81,22 @@ def setup_demo(reset: bool = False, reload_course: bool = False, say: Callable[[
     _ensure_admin(say)
     for learner in LEARNERS:
         _ensure_learner(learner, reset, say)
+    _award_badges(say)
+
+
+def _award_badges(say: Callable[[str], None]) -> None:
+    """Issue the demo's milestone badges to every seeded learner who has earned them (Homework hero: ben, chen and
+    dana; First steps: those four and nour), so the demo shows earned and greyed badges side by side."""
+    from credential_admin.issuing.pipeline import issue_for_users
+    from credential_admin.models import CredentialConfig
+
+    user_ids = list(get_user_model().objects.filter(username__in=[learner.username for learner in LEARNERS])
+                    .values_list("pk", flat=True))
+    for config in CredentialConfig.objects.filter(course_key=COURSE_KEY, level=CredentialConfig.Level.BADGE,
+                                                  is_published=True):
+        result = issue_for_users(config, user_ids)
+        if result.issued:
+            say(f"Awarded the badge {config.badge_name} to {result.issued} learners.")
 
 
 def _ensure_completion_tracking() -> None:

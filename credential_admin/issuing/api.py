@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from credential_admin import conf, ratelimit
 from credential_admin.issuing import pipeline
 from credential_admin.models import Credential, CredentialConfig
+from credential_admin.verification.linkedin import add_to_profile_url
 
 
 class ClaimRefused(Exception):
@@ -29,13 +30,18 @@ class CredentialState:
     download_url: str
     issued_on: date | None
     short_code: str
+    linkedin_url: str = ""  # badges: LinkedIn's "Add to profile" for the issued badge
 
 
 def _state(credential: Credential | None) -> CredentialState | None:
     if credential is None:
         return None
     issued = credential.status == Credential.Status.ISSUED
+    badge = credential.snapshot.get("badge") if issued else None
     return CredentialState(
+        linkedin_url=add_to_profile_url(badge["name"], credential.snapshot.get("issuer", ""), credential.issued_on,
+                                        pipeline.verify_url(credential.verification_id),
+                                        credential.formatted_code) if badge else "",
         status=credential.status,
         verify_url=pipeline.verify_url(credential.verification_id) if issued else "",
         download_url=reverse("credential_admin:credential_download", args=[credential.verification_id])

@@ -44,6 +44,7 @@ from credential_xblock.rules import (
     access_problems,
     evaluate,
     parse_criteria,
+    unmet_reason,
 )
 
 log = logging.getLogger(__name__)
@@ -141,20 +142,8 @@ def _decide_one(criteria, context, record_: LearnerRecord, now, held, revoked) -
         evaluation = evaluate(criteria, record_)
     except ConfigurationError as exc:
         return Decision(record_.user_id, False, (exc.message,), record_)
-    problems = access + tuple(_unmet(rule) for rule in evaluation.rules if not rule.met)
+    problems = access + tuple(unmet_reason(rule) for rule in evaluation.rules if not rule.met)
     return Decision(record_.user_id, not problems, problems, record_, evaluation, held, access)
-
-
-def _unmet(rule) -> Message:
-    if rule.kind == COMPLETION:
-        return Message(N_("completion {current}% < {required}%"), {"current": rule.current, "required": rule.required})
-    if rule.kind == GRADE:
-        return Message(N_("grade {current}% < {required}%"), {"current": rule.current, "required": rule.required})
-    if rule.kind == SECTION_COMPLETION:
-        return Message(N_("{section} {current}% < {required}%"),
-                       {"section": rule.section_title, "current": rule.current, "required": rule.required})
-    return Message(N_("{type} {current}% < {required}%"),
-                   {"type": rule.assignment_type, "current": rule.current, "required": rule.required})
 
 
 # ----- reservation --------------------------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ class CredentialConfig(models.Model):
     class Level(models.TextChoices):
         COMPLETION = "completion", _("Completion")
         ACHIEVEMENT = "achievement", _("Achievement")
+        BADGE = "badge", _("Badge")
 
     course_key = models.CharField(_("course key"), max_length=255, db_index=True)
     usage_key = models.CharField(_("block"), max_length=255, unique=True)
@@ -31,6 +32,11 @@ class CredentialConfig(models.Model):
     template = models.CharField(_("template"), max_length=255, blank=True)
     description = models.TextField(_("description"), blank=True)
     allowed_modes = models.JSONField(_("allowed enrollment modes"), default=list, blank=True)
+    badge_name = models.CharField(_("badge name"), max_length=255, blank=True)
+    badge_description = models.CharField(_("badge description"), max_length=500, blank=True)
+    badge_criteria = models.TextField(_("badge criteria"), blank=True)
+    badge_image = models.TextField(_("badge image"), blank=True,
+                                   help_text=_("A checked PNG or SVG as a data URI; empty for the generated default."))
     available_from = models.DateTimeField(_("available from"), null=True, blank=True)
     validity_months = models.PositiveSmallIntegerField(
         _("valid for (months)"), null=True, blank=True, help_text=_("Credentials expire this many months after issue."))

@@ -38,6 +38,10 @@ def status_list_url(number: int) -> str:
     return f"{conf.base_url()}/credentials/status/{number}/"
 
 
+def achievement_url(config_id: int) -> str:
+    return f"{conf.base_url()}/credentials/achievements/{config_id}/"
+
+
 def export_url(verification_id: str) -> str:
     return f"{conf.base_url()}/credentials/verify/{verification_id}/ob3/"
 
@@ -95,6 +99,9 @@ def criteria_narrative(rules_met: list[dict[str, Any]]) -> str:
             lines.append(_("Complete at least {required}% of the course.").format(required=rule.get("required")))
         elif rule.get("kind") == "grade":
             lines.append(_("Reach an overall grade of at least {required}%.").format(required=rule.get("required")))
+        elif rule.get("kind") == "section_completion":
+            lines.append(_("Complete at least {required}% of {section}.").format(required=rule.get("required"),
+                                                                              section=rule.get("section")))
         else:
             lines.append(_("Score at least {required}% on {type}.").format(required=rule.get("required"),
                                                                          type=rule.get("type")))
@@ -106,14 +113,17 @@ def badge_facts(credential: Credential, facts: PublicFacts) -> openbadges.BadgeF
     issued_on = facts.issued_on or date.today()
     printed_name = str(facts.payload.get("name") or credential.snapshot.get("name") or "")
     hidden = not conf.feature("PUBLIC_NAME_DISPLAY") or facts.name is None
+    badge = facts.payload.get("badge") or {}
+    name = badge.get("name") or facts.title or str(facts.level_label)
     return openbadges.BadgeFacts(
         credential_id=export_url(credential.verification_id),
-        title=f"{facts.title} — {facts.level_label}" if facts.title else str(facts.level_label),
-        achievement_id=f"{conf.base_url()}/credentials/achievements/{credential.config_id}/",
-        achievement_name=facts.title or str(facts.level_label),
-        achievement_description=_("{level} credential for {title}, issued by {issuer}.").format(
+        title=name if badge else f"{facts.title} — {facts.level_label}" if facts.title else str(facts.level_label),
+        achievement_id=achievement_url(credential.config_id),
+        achievement_name=name,
+        achievement_description=badge.get("description") or _("{level} credential for {title}, issued by "
+                                                               "{issuer}.").format(
             level=facts.level_label, title=facts.title, issuer=facts.issuer or platform_issuer().name),
-        criteria=criteria_narrative(facts.rules_met),
+        criteria=badge.get("criteria") or criteria_narrative(facts.rules_met),
         level=facts.level,
         learner_name=printed_name,
         valid_from=datetime(issued_on.year, issued_on.month, issued_on.day, tzinfo=UTC),
@@ -121,6 +131,7 @@ def badge_facts(credential: Credential, facts: PublicFacts) -> openbadges.BadgeF
         status=statuslist.entry(status_list_url(statuslist.locate(credential.pk)[0]), credential.pk),
         recipient_salt=salted_hmac("credential_admin.ob3.recipient", credential.verification_id).hexdigest()[:32]
         if hidden else None,
+        image=f"{achievement_url(credential.config_id)}image/" if badge else "",
     )
 
 

@@ -11,8 +11,8 @@ from typing import Any
 
 from .jsonld import OB_V3, VC_V2
 
-# Open Badges 3.0 achievementType values for our two levels.
-ACHIEVEMENT_TYPES = {"completion": "CertificateOfCompletion", "achievement": "Certificate"}
+# Open Badges 3.0 achievementType values for our levels.
+ACHIEVEMENT_TYPES = {"completion": "CertificateOfCompletion", "achievement": "Certificate", "badge": "Badge"}
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,8 @@ class Issuer:
 class BadgeFacts:
     """What the certificate says, plus the ids that make it addressable.
 
-    `recipient_salt` set means the recipient appears only as a salted hash of the printed name.
+    `recipient_salt` set means the recipient appears only as a salted hash of the printed name; `image` is the
+    URL of the achievement's image (badges).
     """
 
     credential_id: str
@@ -47,6 +48,7 @@ class BadgeFacts:
     issuer: Issuer
     status: dict[str, Any]
     recipient_salt: str | None = None
+    image: str = ""
 
 
 def timestamp(moment: datetime) -> str:
@@ -76,6 +78,8 @@ def achievement(facts: BadgeFacts) -> dict[str, Any]:
               "description": facts.achievement_description, "criteria": {"narrative": facts.criteria}}
     if facts.level in ACHIEVEMENT_TYPES:
         result["achievementType"] = ACHIEVEMENT_TYPES[facts.level]
+    if facts.image:
+        result["image"] = {"id": facts.image, "type": "Image", "caption": facts.achievement_name}
     return result
 
 

@@ -115,9 +115,22 @@ def signed_payload(credential: Credential) -> dict[str, Any] | None:
     return payload if isinstance(payload, dict) and payload.get("id") == credential.verification_id else None
 
 
-def facts_of(credential: Credential) -> PublicFacts:
-    """The public facts of a credential: the signed payload when it verifies, else the recorded snapshot."""
-    payload = signed_payload(credential)
+def annotate(credential: Credential) -> Credential:
+    """Give a Credential read through the ORM the attributes `_lookup` adds, so `facts_of` can read it too
+    (issuing a badge bakes the same document the verification page exports)."""
+    config, user, successor = credential.config, credential.user, credential.superseded_by
+    credential.config_level, credential.config_course_key = config.level, config.course_key
+    credential.next_verification_id = successor.verification_id if successor else None
+    credential.next_status = successor.status if successor else None
+    credential.private_username = user.get_username()
+    credential.private_email = getattr(user, user.get_email_field_name(), "")
+    return credential
+
+
+def facts_of(credential: Credential, signed: dict[str, Any] | None = None) -> PublicFacts:
+    """The public facts of a credential: the signed payload when it verifies, else the recorded snapshot.
+    `signed`: the payload just signed, when the caller is issuing it."""
+    payload = signed if signed is not None else signed_payload(credential)
     facts = payload if payload is not None else {**credential.snapshot, "course": credential.config_course_key}
     level = str(facts.get("level") or credential.config_level)
     return PublicFacts(

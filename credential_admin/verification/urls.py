@@ -10,6 +10,7 @@ urlpatterns = [
     path("verify/<str:verification_id>/", views.page, name="page"),
     path("verify/<str:verification_id>/json/", views.facts_json, name="json"),
     path("verify/<str:verification_id>/ob3/", views.ob3, name="ob3"),
+    path("achievements/<int:config_id>/image/", views.badge_image, name="badge_image"),
     path("status/<int:number>/", views.status_list, name="status"),
     path("achievements/<int:config_id>/", achievements.achievement, name="achievement"),
     path("issuer/", views.issuer, name="issuer"),

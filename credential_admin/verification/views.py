@@ -9,7 +9,6 @@ import json
 import logging
 from functools import wraps
 from typing import Any
-from urllib.parse import urlencode
 
 from django.core.exceptions import ImproperlyConfigured
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
@@ -24,8 +23,10 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from credential_admin import conf, ratelimit
+from credential_admin.badges import images
 
-from . import export, pdfcheck, records
+from . import badgecheck, export, pdfcheck, records
+from .linkedin import add_to_profile_url
 
 JSON_LD = "application/ld+json"
 log = logging.getLogger(__name__)
@@ -97,7 +98,10 @@ def page(request: HttpRequest, verification_id: str) -> HttpResponse:
     if credential is None:
         return not_found(request)
     facts = records.facts_of(credential)
-    context: dict[str, Any] = {"facts": facts, "max_upload": filesizeformat(max_upload_bytes())}
+    context: dict[str, Any] = {"facts": facts, "max_upload": filesizeformat(max_upload_bytes()),
+                               "badge": facts.payload.get("badge") if facts.level == "badge" else None}
+    if context["badge"]:
+        context["badge_image_url"] = reverse("credential_admin:verify:badge_image", args=[credential.config_id])
     status = 200
     if request.method == "POST":
         context["check"], status = _check_upload(request, credential)
@@ -127,7 +131,9 @@ def _check_upload(request: HttpRequest, credential) -> tuple[pdfcheck.PdfCheck, 
         return pdfcheck.PdfCheck(pdfcheck.INVALID, [_("Choose a PDF file to check.")]), 400
     if upload.size > limit:
         return too_big, 413
-    result = pdfcheck.check(credential, upload.read(limit + 1))
+    data = upload.read(limit + 1)
+    checker = badgecheck.check if credential.config_level == "badge" else pdfcheck.check
+    result = checker(credential, data)
     return result, 400 if result.outcome == pdfcheck.INVALID else 200
 
 
@@ -141,15 +147,9 @@ def _links(request: HttpRequest, facts: records.PublicFacts) -> dict[str, Any]:
     if current and conf.feature("OPEN_BADGES_EXPORT"):
         links["ob3_url"] = reverse("credential_admin:verify:ob3", args=[facts.verification_id])
     if current:
-        links["linkedin_url"] = "https://www.linkedin.com/profile/add?" + urlencode({
-            "startTask": "CERTIFICATION_NAME",
-            "name": f"{facts.title} ({facts.level_label})",
-            "organizationName": facts.issuer,
-            "issueYear": facts.issued_on.year if facts.issued_on else "",
-            "issueMonth": facts.issued_on.month if facts.issued_on else "",
-            "certUrl": absolute,
-            "certId": facts.code,
-        })
+        badge = facts.payload.get("badge") if facts.level == "badge" else None
+        links["linkedin_url"] = add_to_profile_url(badge["name"] if badge else f"{facts.title} ({facts.level_label})",
+                                                   facts.issuer, facts.issued_on, absolute, facts.code)
     if facts.superseded_by:
         links["current_url"] = page_url(facts.superseded_by)
     return links
@@ -222,6 +222,27 @@ def status_list(request: HttpRequest, number: int) -> HttpResponse:
     if document is None:
         raise Http404
     return _json_ld(document)
+
+
+@require_GET
+@cache_control(public=True, max_age=3600)
+def badge_image(request: HttpRequest, config_id: int) -> HttpResponse:
+    """A badge's image as its achievement publishes it (the uploaded image, or the generated default)."""
+    from credential_admin.badges.artefact import config_image
+    from credential_admin.models import CredentialConfig
+
+    config = CredentialConfig.objects.filter(pk=config_id, level=CredentialConfig.Level.BADGE).first()
+    if config is None:
+        raise Http404
+    try:
+        image = config_image(config)
+    except images.ImageError:  # an image changed in the database behind the checks: not served
+        raise Http404 from None
+    response = HttpResponse(image.data, content_type=image.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
 
 
 @require_GET
