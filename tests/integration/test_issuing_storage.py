@@ -1,11 +1,12 @@
 """Storage, downloads, signatures and claims against the real services (S3 server, Redis worker, the database)."""
 import hashlib
 import json
-import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 import requests
+import time_machine
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
@@ -43,18 +44,24 @@ def test_objects_are_encrypted_private_and_refuse_anonymous_reads(issued, s3_ser
 
 
 def test_owner_is_redirected_to_a_presigned_url_that_stops_working_after_expiry(issued, client, settings):
-    settings.CREDENTIAL_XBLOCK_DOWNLOAD_URL_TTL = 2
+    """The S3 server judges expiry on its own clock while this process signs on a travelled one (time-machine), so
+    no real time passes: a 60-second URL signed 30 s ago works, one signed 10 minutes ago expired 9 minutes ago."""
+    settings.CREDENTIAL_XBLOCK_DOWNLOAD_URL_TTL = 60
     _config, users = issued
     credential = Credential.objects.get(user=users[0])
     client.force_login(users[0])
-    response = client.get(download_url(credential))
-    assert response.status_code == 302 and "X-Amz-Signature=" in response["Location"]
-    assert "X-Amz-Expires=2" in response["Location"] and response["Cache-Control"] == "private, no-store"
-    fetched = requests.get(response["Location"], timeout=10)
+
+    def signed_ago(seconds: int) -> str:
+        with time_machine.travel(datetime.now(UTC) - timedelta(seconds=seconds), tick=False):
+            response = client.get(download_url(credential))
+        assert response.status_code == 302 and "X-Amz-Signature=" in response["Location"]
+        assert "X-Amz-Expires=60" in response["Location"] and response["Cache-Control"] == "private, no-store"
+        return response["Location"]
+
+    fetched = requests.get(signed_ago(30), timeout=10)
     assert fetched.status_code == 200 and fetched.headers["Content-Type"] == "application/pdf"
     assert hashlib.sha256(fetched.content).hexdigest() == credential.pdf_sha256
-    time.sleep(3)
-    expired = requests.get(response["Location"], timeout=10)
+    expired = requests.get(signed_ago(600), timeout=10)
     assert expired.status_code == 403 and b"Request has expired" in expired.content
 
 

@@ -48,13 +48,20 @@ def test_claim_refusals_not_enrolled_unpublished_and_inactive_enrollment(achieve
         api.claim(left, achievement.course_key, achievement.usage_key)
 
 
-def test_claims_are_rate_limited_per_learner(achievement, demo_course, make_learner, settings):
+def test_claims_are_rate_limited_per_learner(achievement, demo_course, make_learner, settings, clock):
+    """Three claims a minute (a fixed window): the clock stands at 12:00:30 until the test moves it."""
     settings.CREDENTIAL_XBLOCK_CLAIMS_PER_MINUTE = 3
     bob = make_learner(demo_course, username="bob")
     for _attempt in range(3):
         with pytest.raises(api.ClaimRefused, match="cannot claim this credential yet"):
             api.claim(bob, achievement.course_key, achievement.usage_key)
     with pytest.raises(api.ClaimRefused, match=r"^Too many attempts\. Wait a minute, then try again\.$"):
+        api.claim(bob, achievement.course_key, achievement.usage_key)
+    clock.shift(29)  # 12:00:59, still the same minute
+    with pytest.raises(api.ClaimRefused, match=r"^Too many attempts"):
+        api.claim(bob, achievement.course_key, achievement.usage_key)
+    clock.shift(1)  # 12:01:00, a new window
+    with pytest.raises(api.ClaimRefused, match="cannot claim this credential yet"):
         api.claim(bob, achievement.course_key, achievement.usage_key)
 
 

@@ -132,10 +132,14 @@ def test_huge_upload_refused(client, issued):
 
 
 @override_settings(CREDENTIAL_XBLOCK_VERIFY_PDF_CHECKS_PER_MINUTE=3)
-def test_rate_limited(client, issued):
+def test_rate_limited(client, issued, clock):
+    """Three checks a minute (a fixed window): the clock stands at 12:00:30 until the test moves it."""
     credential, pdf = issued
     assert [upload(client, credential, pdf).status_code for _ in range(4)] == [200, 200, 200, 429]
+    clock.shift(29)  # 12:00:59
     assert "Too many checks" in upload(client, credential, pdf).content.decode()
+    clock.shift(1)  # 12:01:00, a new window
+    assert upload(client, credential, pdf).status_code == 200
 
 
 @pytest.mark.parametrize(("body", "content_type"), [

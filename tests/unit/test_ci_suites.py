@@ -109,3 +109,12 @@ def test_summary_fails_on_a_suite_not_run(tmp_path):
 def test_summary_of_nothing_run_fails(tmp_path):
     result = summarize(tmp_path, main__leftout="left out")
     assert result.returncode == 1 and result.stdout.splitlines()[-1] == "suites: 0 passed, 0 failed, 0 skipped"
+
+
+def test_hypothesis_runs_without_a_per_example_deadline():
+    """Registered in tests/conftest.py: speed belongs to tests/benchmarks, so no example fails for being slow on a
+    busy machine; the CI profile is also derandomized (a failing run can be repeated)."""
+    from hypothesis import settings
+
+    assert settings().deadline is None
+    assert settings.get_profile("ci").deadline is None and settings.get_profile("ci").derandomize
