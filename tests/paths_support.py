@@ -77,8 +77,9 @@ def progress(user, course: Course, units_done: int, exam_percent: float | None =
     blocks = [context.make_usage_key("html", f"h{i}") for i in range(1, min(units_done, total - 1) + 1)]
     if units_done >= total:
         blocks.append(context.make_usage_key("problem", "exam_q"))
-    BlockCompletion.objects.bulk_create(BlockCompletion(user=user, context_key=context, block_key=key,
-                                                        block_type=key.block_type, completion=1.0) for key in blocks)
+    rows = [BlockCompletion(user=user, context_key=context, block_key=key, block_type=key.block_type, completion=1.0)
+            for key in blocks]
+    BlockCompletion.objects.bulk_create(rows, ignore_conflicts=True)  # a second call adds the units not done yet
     if exam_percent is not None:
         Score.objects.update_or_create(user=user, course=course, block_key=exam_key(course.course_key),
                                        defaults={"earned": exam_percent, "possible": 100})

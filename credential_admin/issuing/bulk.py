@@ -15,6 +15,7 @@ from opaque_keys.edx.keys import CourseKey
 from credential_admin import conf, configs
 from credential_admin.issuing import pipeline
 from credential_admin.models import CredentialConfig
+from credential_admin.paths import is_path_key
 
 
 class BadArguments(ValueError):
@@ -97,11 +98,54 @@ def evaluate(target: Target) -> Iterator[pipeline.Decision]:
     from credential_admin.backends import get_backend
 
     backend = get_backend()
+    if is_path_key(target.config.course_key):
+        yield from _evaluate_path(target, backend)
+        return
     for chunk in chunks(target.user_ids):
         by_id = {record.user_id: record for record in backend.records(target.config.course_key, list(chunk))}
         decided = {d.user_id: d for d in pipeline.decide(target.config, by_id.values())}
         for user_id in chunk:
             yield decided.get(user_id) or pipeline.Decision(user_id, False, (_not_enrolled(),))
+
+
+def _evaluate_path(target: Target, backend) -> Iterator[pipeline.Decision]:
+    """A path configuration's decisions, batch by batch, its rules read once for the whole run."""
+    from credential_admin.paths.issuing import decide_path
+    from credential_admin.paths.rules import rules_for
+
+    rules = rules_for(target.config)
+    for chunk in chunks(target.user_ids):
+        yield from decide_path(target.config, chunk, backend, rules)[0]
+
+
+def resolve_paths(keys: Sequence[str]) -> list[str]:
+    """The path keys to work on; BadArguments listing every malformed or unknown key, or a path with no
+    credential configuration."""
+    from credential_admin.paths import configs as path_configs
+    from credential_admin.paths.rules import path_configs as configs_of
+
+    problems, resolved = [], []
+    for key in keys:
+        try:
+            resolved.append(path_configs.check_path(key)[0])
+        except path_configs.PathConfigError as exc:
+            problems.extend(message.render() for message in exc.errors.values())
+            continue
+        if not configs_of(path_key=resolved[-1]):
+            problems.append(f"the learning path {resolved[-1]} has no published credential configuration")
+    if problems:
+        raise BadArguments("; ".join(problems))
+    return list(dict.fromkeys(resolved))
+
+
+def path_targets(path_keys: Sequence[str], user_ids: Sequence[int] | None) -> list[Target]:
+    """Each published configuration of these paths with its learners: those actively enrolled in the path, or
+    exactly `user_ids` when given (the rules still require an active path enrollment)."""
+    from credential_admin.paths import source
+    from credential_admin.paths.rules import path_configs as configs_of
+
+    return [Target(config, list(user_ids) if user_ids is not None else source.enrolled_user_ids(key))
+            for key in path_keys for config in configs_of(path_key=key)]
 
 
 def _not_enrolled():

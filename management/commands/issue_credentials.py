@@ -1,4 +1,4 @@
-"""Issue credentials in bulk: `issue_credentials --course KEY… | --all [--user USERNAME…] [--dry-run]`.
+"""Issue credentials in bulk: `issue_credentials --course KEY… | --path KEY… | --all [--user USERNAME…] [--dry-run]`.
 
 Exit status: 0 done, 1 some learners failed (rerun to finish: every batch is idempotent), 2 bad arguments
 (nothing changed).
@@ -22,17 +22,22 @@ class Command(BaseCommand):
         which = parser.add_mutually_exclusive_group(required=True)
         which.add_argument("--course", nargs="+", metavar="KEY", help="course keys (course-v1:ORG+NUMBER+RUN)")
         which.add_argument("--all", action="store_true", help="every course with a Credential block")
+        which.add_argument("--path", nargs="+", metavar="KEY",
+                           help="learning path keys (path-v1:ORG+NUMBER+RUN+GROUP): their path credentials")
         parser.add_argument("--user", nargs="+", metavar="USERNAME", help="only these learners")
         parser.add_argument("--dry-run", action="store_true",
                             help="list each learner, eligible or not and why; change nothing")
 
     def handle(self, *args, **options):
         try:
-            courses = bulk.resolve_courses(options["course"] or [], options["all"])
+            paths = bulk.resolve_paths(options["path"]) if options["path"] else None
+            courses = [] if paths else bulk.resolve_courses(options["course"] or [], options["all"])
             users = bulk.resolve_users(options["user"]) if options["user"] else None
         except bulk.BadArguments as exc:
             raise CommandError(str(exc), returncode=2) from None
-        targets = bulk.targets(courses, list(users) if users is not None else None, sync=not options["dry_run"])
+        user_ids = list(users) if users is not None else None
+        targets = bulk.path_targets(paths, user_ids) if paths else \
+            bulk.targets(courses, user_ids, sync=not options["dry_run"])
         if not targets:
             self.stdout.write(_("No published credential in the selected courses: nothing to do."))
             return

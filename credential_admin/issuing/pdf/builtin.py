@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 
-from . import qr
+from . import courses, qr
 from .document import draw_form
 from .fonts import FontChain
 from .spec import PAGE_SIZES, BuiltinTemplate
@@ -35,16 +35,22 @@ def _rows(height: float, logo: bool) -> dict[str, float]:
             "rules": name - 118}
 
 
-@lru_cache(maxsize=8)
-def _frame(width: float, height: float, logo: bool) -> str:
-    """Operators of the fixed drawing: double border, corner ornaments, the rules under the heading and the name."""
-    rows = _rows(height, logo)
+def border(width: float, height: float) -> list[str]:
+    """Operators of the double border and its corner ornaments (every page of the design has them)."""
     ops = [f"{NAVY} RG 3 w 20 20 {width - 40} {height - 40} re S",
            f"{GOLD} RG 0.8 w 28 28 {width - 56} {height - 56} re S",
            f"{GOLD} RG 0.4 w 32 32 {width - 64} {height - 64} re S"]
     for cx, cy in ((28, 28), (width - 28, 28), (28, height - 28), (width - 28, height - 28)):
         ops.append(f"{GOLD} rg {cx} {cy + 7} m {cx + 7} {cy} l {cx} {cy - 7} l {cx - 7} {cy} l f")
         ops.append(f"1 g {cx} {cy + 3} m {cx + 3} {cy} l {cx} {cy - 3} l {cx - 3} {cy} l f")
+    return ops
+
+
+@lru_cache(maxsize=8)
+def _frame(width: float, height: float, logo: bool) -> str:
+    """Operators of the fixed drawing: double border, corner ornaments, the rules under the heading and the name."""
+    rows = _rows(height, logo)
+    ops = border(width, height)
     mid, y = width / 2, rows["ornament"]
     ops.append(f"{GOLD} RG 0.6 w {mid - 60} {y} m {mid + 60} {y} l S")
     ops.append(f"{GOLD} rg {mid} {y + 4} m {mid + 4} {y} l {mid} {y - 4} l {mid - 4} {y} l f")
@@ -83,9 +89,11 @@ def draw(canvas: Canvas, facts, template: BuiltinTemplate, chain: FontChain, iss
         text(facts.learner_name, rows["name"], 34, NAVY, box=0.62)
     else:  # a very long name: wrapped over the rule's height too, rather than shrunk to an unreadable line
         text(facts.learner_name, rows["name"] - 6, 34, NAVY, box=0.62, lines=3, height=52)
-    text(_("has met the requirements of"), rows["requirements"], 12)
+    path = bool(getattr(facts, "courses", ()))  # a Learning Path credential lists its courses
+    text(_("has completed the learning path") if path else _("has met the requirements of"), rows["requirements"], 12)
     text(facts.title, rows["course"], 20, NAVY, box=0.66, lines=2)
-    text(" · ".join(facts.rules_met), rows["rules"], 9.5, GREY, box=0.66, lines=2)
+    text(" · ".join(((courses.summary(facts),) if path else ()) + tuple(facts.rules_met)), rows["rules"], 9.5, GREY,
+         box=0.66, lines=2)
     ops.append(_signatories(text, template, width))
     text(_("Issued on {date}").format(date=issued_on), 70, 11, GREY, x=60, w=220, align="left")
     if facts.expires_on:

@@ -14,12 +14,13 @@ from __future__ import annotations
 import base64
 import binascii
 import io
+import math
 import re
 import string
 from dataclasses import dataclass
 
 PLACEHOLDERS = ("learner_name", "title", "level", "issued_on", "verify_url", "short_code", "rules_met", "issuer",
-                "organization")
+                "organization", "courses")  # courses: a Learning Path credential's, joined with " · "
 _BOX = {"x", "y", "width", "height"}
 KEYS = {
     "text": {"required": _BOX | {"text"}, "optional": {"align", "font", "size", "color", "shrink", "wrap"}},
@@ -102,8 +103,8 @@ def _element(item, where: str, page: tuple[float, float], fonts, has_logo: bool)
         raise TemplateError(f"{where} ({kind}): missing key(s) {', '.join(sorted(missing))}.")
     numbers = {k: item[k] for k in ("x", "y", "width", "height", "size") if k in item}
     for key, value in numbers.items():
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise TemplateError(f"{where} ({kind}): \"{key}\" must be a number, not {value!r}.")
+        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+            raise TemplateError(f"{where} ({kind}): \"{key}\" must be a finite number, not {value!r}.")
     if kind == "qr":
         box = (item["x"], item["y"], item["size"], item["size"])
     else:

@@ -6,7 +6,7 @@ import contextlib
 from django.conf import settings
 from django.utils import formats, translation
 
-from . import builtin, uploaded
+from . import builtin, courses, uploaded
 from .document import finish, new_canvas
 from .fonts import font_chain
 from .spec import PAGE_SIZES, BuiltinTemplate, UploadedTemplate
@@ -36,5 +36,8 @@ def render(facts, template: BuiltinTemplate | UploadedTemplate, payload: bytes |
         canvas, buffer = new_canvas(PAGE_SIZES[template.page_size])
         builtin.draw(canvas, facts, template, chain, issued_on)
         canvas.showPage()
+        if facts.courses and not courses.on_first_page(facts.courses):
+            courses.draw_list_page(canvas, facts, template, chain)
+            canvas.showPage()
         return finish(canvas, buffer, title=title, author=facts.issuer, subject=facts.level,
                       language=facts.language, payload=payload)

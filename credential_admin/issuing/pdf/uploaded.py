@@ -18,7 +18,7 @@ def values(facts, issued_on: str) -> dict[str, str]:
     """What each placeholder stands for."""
     return {"learner_name": facts.learner_name, "title": facts.title, "level": facts.level, "issued_on": issued_on,
             "verify_url": facts.verify_url, "short_code": facts.short_code, "rules_met": " · ".join(facts.rules_met),
-            "issuer": facts.issuer, "organization": facts.organization}
+            "issuer": facts.issuer, "organization": facts.organization, "courses": " · ".join(facts.courses)}
 
 
 def render(facts, template: UploadedTemplate, chain: FontChain, issued_on: str, *, payload: bytes | None,
