@@ -25,6 +25,12 @@ def translator_for(block: Any) -> Any:
     return service if service is not None else PassThroughTranslator()
 
 
+def render_message(message: Any, gettext: Any) -> str:
+    """A rules `Message` in the language `gettext` translates into, its dates localised by `format_date`."""
+    params = {key: format_date(value) if isinstance(value, date) else value for key, value in message.params.items()}
+    return gettext(message.template).format(**params)
+
+
 def format_date(value: date) -> str:
     """A date in the active language, as the certificate and the verification page print it (Django's localised
     DATE_FORMAT: "Nov. 29, 2026", "29 novembre 2026"); ISO 8601 where Django is not set up."""

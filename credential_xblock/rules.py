@@ -286,6 +286,18 @@ def _grade_rule(kind: str, threshold: Decimal, fraction: float, assignment_type:
     return RuleResult(kind, current, threshold, met, 0 if met else points, assignment_type)
 
 
+def unmet_reason(rule: RuleResult) -> Message:
+    """Why an unmet rule fails, in a few words for staff reports and commands: "Final Exam 70% < 75%"."""
+    values = {"current": rule.current, "required": _decimal_str(rule.required)}
+    if rule.kind == COMPLETION:
+        return Message(N_("completion {current}% < {required}%"), values)
+    if rule.kind == GRADE:
+        return Message(N_("grade {current}% < {required}%"), values)
+    if rule.kind == SECTION_COMPLETION:
+        return Message(N_("{section} {current}% < {required}%"), {**values, "section": rule.section_title})
+    return Message(N_("{type} {current}% < {required}%"), {**values, "type": rule.assignment_type})
+
+
 def access_problems(
     record: LearnerRecord, context: EligibilityContext, now: datetime
 ) -> list[Message]:

@@ -13,8 +13,18 @@ from datetime import datetime
 from itertools import islice
 from typing import Any
 
+from credential_xblock.i18n import render_message
 from credential_xblock.records import EligibilityContext, LearnerDataBackend, LearnerRecord
-from credential_xblock.rules import COMPLETION, GRADE, Criteria, Evaluation, access_problems, evaluate
+from credential_xblock.rules import (
+    COMPLETION,
+    GRADE,
+    Criteria,
+    Evaluation,
+    Message,
+    access_problems,
+    evaluate,
+    unmet_reason,
+)
 
 ISSUED = "issued"
 
@@ -25,7 +35,7 @@ class Row:
 
     record: LearnerRecord
     evaluation: Evaluation
-    access: tuple[str, ...]
+    access: tuple[Message, ...]
     credential_status: str
 
     @property
@@ -48,7 +58,7 @@ def rows(
         records = backend.records(course_key, batch)
         batch_statuses = statuses([record.user_id for record in records])
         for record in records:
-            problems = tuple(message.render() for message in access_problems(record, context, now))
+            problems = tuple(access_problems(record, context, now))
             yield Row(record, evaluate(criteria, record), problems, batch_statuses.get(record.user_id, ""))
 
 
@@ -96,14 +106,22 @@ def csv_chunks(report: Iterable[Row], criteria: Criteria, translator: Any) -> It
             rule_columns = [_rule_column(rule) for rule in row.evaluation.rules]
             writer.writerow(header + [f"{column} met" for column in rule_columns]
                             + ["eligible", "not_eligible_because", "credential_status"])
-        writer.writerow(_cells(row, type_names))
+        writer.writerow(_cells(row, type_names, translator.gettext))
         yield flush()
     if rule_columns is None:
         writer.writerow(header)
         yield flush()
 
 
-def _cells(row: Row, type_names: list[str]) -> list[Any]:
+def not_eligible_because(row: Row, gettext: Any) -> str:
+    """Why a learner is not eligible: access problems first, then each unmet rule ("" when eligible)."""
+    if row.eligible:
+        return ""
+    reasons = [*row.access, *(unmet_reason(rule) for rule in row.evaluation.rules if not rule.met)]
+    return "; ".join(render_message(reason, gettext) for reason in reasons)
+
+
+def _cells(row: Row, type_names: list[str], gettext: Any) -> list[Any]:
     record = row.record
     completion = round(100 * record.completed_units / record.counted_units, 2) if record.counted_units else 0
     enrollment = record.enrollment
@@ -113,5 +131,5 @@ def _cells(row: Row, type_names: list[str]) -> list[Any]:
         record.completed_units, record.counted_units, completion, round(100 * record.grade_percent, 2),
         *[round(100 * record.type_percents.get(name, 0.0), 2) for name in type_names],
         *["yes" if rule.met else "no" for rule in row.evaluation.rules],
-        "yes" if row.eligible else "no", _safe(" ".join(row.access)), row.credential_status,
+        "yes" if row.eligible else "no", _safe(not_eligible_because(row, gettext)), row.credential_status,
     ]

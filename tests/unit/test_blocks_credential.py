@@ -338,7 +338,8 @@ def test_staff_counts_and_csv_read_the_backend_in_batches(make_block, monkeypatc
     by_id = {row[0]: row for row in rows[1:]}
     assert by_id["5"][2] == "'=cmd()"  # formula neutralised
     assert by_id["5"][5:10] == ["9", "10", "90.0", "85.0", "80.0"]
-    assert by_id["6"][-4:] == ["no", "no", "", ""]
+    # 3 of 10 units, 20% overall, 10% on Final Exam: each unmet rule says why
+    assert by_id["6"][-4:] == ["no", "no", "completion 30% < 90%; grade 20% < 80%; Final Exam 10% < 75%", ""]
     assert by_id["7"][2] == "نور الهدى" and by_id["7"][-3:] == ["yes", "", "issued"]
     assert by_id["8"][-3:] == ["no", "You are not enrolled in this course.", ""]
 
