@@ -71,12 +71,12 @@ def on_completion_saved(sender, instance=None, **kwargs) -> None:
         learner_event(instance.user_id, instance.context_key, COMPLETION)
 
 
-def on_enrollment_changed(sender, enrollment=None, instance=None, **kwargs) -> None:
-    """openedx-events ``COURSE_ENROLLMENT_CHANGED`` (platform), or a saved standalone ``Enrollment``: a new mode
-    or reactivation can make a learner eligible."""
+def on_enrollment_changed(sender, enrollment=None, instance=None, created=False, **kwargs) -> None:
+    """openedx-events ``COURSE_ENROLLMENT_CHANGED`` (platform), or a changed standalone ``Enrollment`` (a new one
+    is not a change, as on the platform): a new mode or reactivation can make a learner eligible."""
     if enrollment is not None:
         learner_event(enrollment.user.id, enrollment.course.course_key, ENROLLMENT)
-    elif instance is not None:
+    elif instance is not None and not created:
         learner_event(instance.user_id, instance.course.course_key, ENROLLMENT)
 
 
