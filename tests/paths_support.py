@@ -83,3 +83,35 @@ def progress(user, course: Course, units_done: int, exam_percent: float | None =
     if exam_percent is not None:
         Score.objects.update_or_create(user=user, course=course, block_key=exam_key(course.course_key),
                                        defaults={"earned": exam_percent, "possible": 100})
+
+
+def seed_bulk_path(learners: int, courses: int = 5, units: int = 10, key: str = "path-v1:Bench+PATH+2026+all"):
+    """A path of `courses` courses of `units` units and `learners` learners enrolled in all of them, for bulk
+    evaluation: learner i completes i % (units + 1) units of every course (so 80% is met when i % 11 >= 8 with 10
+    units) and every tenth learner (i % 10 == 0) has left the path. Returns (path key, user ids in order)."""
+    from learning_paths.models import LearningPathEnrollment
+
+    User = get_user_model()
+    made = [make_course(f"course-v1:Bench+P{c}+2026", f"Course {c}", units) for c in range(1, courses + 1)]
+    path = make_path(key, "Bench path", [course.course_key for course in made])
+    User.objects.bulk_create((User(username=f"pl{i:05d}") for i in range(learners)), batch_size=2000)
+    users = list(User.objects.filter(username__startswith="pl").order_by("username"))
+    Profile.objects.bulk_create((Profile(user=user, name=f"Learner {i}") for i, user in enumerate(users)),
+                                batch_size=2000)
+    Enrollment.objects.bulk_create((Enrollment(user=user, course=course, mode="verified") for user in users
+                                    for course in made), batch_size=2000)
+    LearningPathEnrollment.objects.bulk_create((LearningPathEnrollment(user=user, learning_path=path,
+                                                                       is_active=bool(i % 10))
+                                                for i, user in enumerate(users)), batch_size=2000)
+    rows = []
+    for course in made:
+        context = CourseKey.from_string(course.course_key)
+        for i, user in enumerate(users):
+            done = i % (units + 1)
+            keys = [context.make_usage_key("html", f"h{n}") for n in range(1, min(done, units - 1) + 1)]
+            if done >= units:
+                keys.append(context.make_usage_key("problem", "exam_q"))
+            rows.extend(BlockCompletion(user=user, context_key=context, block_key=block, block_type=block.block_type,
+                                        completion=1.0) for block in keys)
+    BlockCompletion.objects.bulk_create(rows, batch_size=5000)
+    return key, [user.pk for user in users]

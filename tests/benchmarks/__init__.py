@@ -8,4 +8,6 @@ MODULES = [
     "tests.benchmarks.evaluate",
     "tests.benchmarks.verify",
     "tests.benchmarks.issue",
+    "tests.benchmarks.paths",
+    "tests.benchmarks.auto_issue",
 ]
