@@ -12,6 +12,7 @@ from typing import Any
 
 from webob import Request, Response
 from xblock.core import XBlock
+from xblock.exceptions import NoSuchServiceError
 
 from credential_xblock.i18n import translator_for
 
@@ -65,7 +66,10 @@ def nesting_depth(text: str) -> int:
 
 def user_is_course_staff(block: XBlock) -> bool:
     """Whether the current user is staff of the block's course (global staff included), per the user service."""
-    service = block.runtime.service(block, "user")
+    try:
+        service = block.runtime.service(block, "user")
+    except NoSuchServiceError:  # a block that does not ask for the user cannot know it is course staff
+        service = None
     user = service.get_current_user() if service is not None else None
     attrs = getattr(user, "opt_attrs", None) or {}
     return bool(attrs.get("edx-platform.user_is_staff") or attrs.get("edx-platform.user_is_global_staff"))

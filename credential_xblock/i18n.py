@@ -8,6 +8,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from xblock.exceptions import NoSuchServiceError
+
 
 class PassThroughTranslator:
     """Stands in for the i18n service: returns the source strings unchanged."""
@@ -21,7 +23,10 @@ class PassThroughTranslator:
 
 def translator_for(block: Any) -> Any:
     """The i18n service of the block's runtime, or the pass-through fallback."""
-    service = block.runtime.service(block, "i18n")
+    try:
+        service = block.runtime.service(block, "i18n")
+    except NoSuchServiceError:  # a block that did not declare it
+        service = None
     return service if service is not None else PassThroughTranslator()
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -23,6 +24,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from credential_admin.admin.jsonfield import StrictJSONField
 from credential_admin.models import CertificateTemplate
 
 SAMPLE_NAMES = {
@@ -66,6 +68,7 @@ class CertificateTemplateAdmin(admin.ModelAdmin):
     list_filter = ("kind", "language", "is_default")
     search_fields = ("name",)
     readonly_fields = ("preview_link",)
+    formfield_overrides = {models.JSONField: {"form_class": StrictJSONField}}
     fieldsets = (
         (None, {"fields": ("name", "language", "kind", "is_default", "preview_link")}),
         (gettext_lazy("Built-in design"), {"fields": ("page_size", "logo", "signatories")}),

@@ -12,6 +12,7 @@ from lxml import etree
 from web_fragments.fragment import Fragment
 from xblock.completable import XBlockCompletionMode
 from xblock.core import XBlock
+from xblock.exceptions import JsonHandlerError
 from xblock.fields import Boolean, Float, Integer, List, Scope, String
 from xblock.utils.studio_editable import StudioEditableXBlockMixin
 
@@ -157,7 +158,9 @@ class ProblemBlock(StaffOnlyStudioEditsMixin, StudioEditableXBlockMixin, XBlock)
     @XBlock.json_handler
     def submit(self, data, suffix=""):
         """Grade an answer; bad input changes nothing and says why."""
-        raw = str((data or {}).get("answer", "")).strip()
+        if not isinstance(data, dict):
+            raise JsonHandlerError(400, self._('Send a JSON object: {"answer": "..."}.'))
+        raw = str(data.get("answer", "")).strip()
         correct = self._check(raw)
         if correct is None:
             return {"ok": False, "message": self._("Enter an answer first.") if not raw

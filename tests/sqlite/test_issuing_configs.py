@@ -92,7 +92,7 @@ def test_sync_command_and_its_bad_arguments(capsys):
 def test_available_from_parsing():
     assert configs.parse_available_from("") is None
     assert configs.parse_available_from("2026-03-04T05:06:07Z").isoformat() == "2026-03-04T05:06:07+00:00"
-    with pytest.raises(ValueError, match="not an ISO date"):
+    with pytest.raises(ValueError, match="is not a date"):
         configs.parse_available_from("next tuesday")
 
 

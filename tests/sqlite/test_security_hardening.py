@@ -144,3 +144,112 @@ def test_migration_moves_files_named_by_the_verification_id(issued):
     with storage.get_storage().open(credential.storage_key, "rb") as handle:
         assert handle.read() == pdf
     assert not storage.get_storage().exists(old_key)
+
+
+# ----- 3. bad input is a specific 400 or form error, never a 500 ---------------------------------------------------
+
+QR = '{"type": "qr", "x": %s, "y": 10, "size": 50}'
+
+
+@pytest.mark.parametrize(("layout", "message"), [
+    ('{"pages": {"1": [%s]}}' % (QR % "NaN"), "NaN, Infinity and -Infinity are not JSON numbers"),
+    ('{"pages": {"1": [%s]}}' % (QR % "Infinity"), "NaN, Infinity and -Infinity are not JSON numbers"),
+    ("null", "The layout must be a JSON object"),
+    ('{"pages": {"1": [' + "[" * 50_000 + "]" * 50_000 + "]}}", "The JSON nests deeper than 32 levels"),
+    ("[" * 50_000 + "]" * 50_000, "The JSON nests deeper than 32 levels"),
+])
+def test_admin_refuses_bad_layouts_with_a_form_error(admin_client, layout, message):
+    from credential_admin.models import CertificateTemplate
+    from tests.pdf_samples import background
+
+    response = admin_client.post("/admin/credential_admin/certificatetemplate/add/", {
+        "name": "Fancy", "language": "", "kind": "uploaded", "page_size": "A4", "signatories": "[]",
+        "layout": layout, "background": SimpleUploadedFile("b.pdf", background())})
+    assert response.status_code == 200
+    assert message in response.content.decode().replace("&quot;", '"')
+    assert CertificateTemplate.objects.count() == 0
+
+
+def test_layout_numbers_must_be_finite():
+    from credential_admin.issuing.pdf import TemplateError
+    from credential_admin.issuing.pdf.fonts import font_chain
+    from credential_admin.issuing.pdf.layout import parse_layout
+
+    with pytest.raises(TemplateError, match='"x" must be a finite number'):
+        parse_layout({"pages": {"1": [{"type": "qr", "x": float("nan"), "y": 1, "size": 9}]}}, [(600, 800)],
+                     font_chain())
+
+
+@pytest.fixture
+def cx101(db):
+    from credential_admin.demo.seed import COURSE_FOLDER
+    from credential_admin.standalone.loader import load_course_folder
+
+    return load_course_folder(COURSE_FOLDER)
+
+
+def block_of(course, block_type: str, url_name: str) -> str:
+    from opaque_keys.edx.keys import CourseKey
+
+    return str(CourseKey.from_string(course.course_key).make_usage_key(block_type, url_name))
+
+
+def studio_post(client, course, usage: str, handler: str, body: bytes):
+    return client.post(f"/courses/{course.course_key}/studio/{usage}/handler/{handler}/", data=body,
+                       content_type="application/json")
+
+
+@pytest.mark.parametrize("value", ["9999-12-31T23:59:59-14:00", "0001-01-01T00:00:00+14:00"])
+def test_studio_dates_at_the_edge_of_the_calendar_are_a_field_error(client, staff_user, cx101, value):
+    import json
+
+    client.force_login(staff_user)
+    form = {"display_name": "C", "level": "achievement", "min_completion": "", "min_grade": "80",
+            "min_type_grades": [], "template": "", "description": "", "allowed_modes": "", "available_from": value}
+    response = studio_post(client, cx101, block_of(cx101, "credential", "achievement_credential"), "studio_submit",
+                           json.dumps(form).encode())
+    assert response.status_code == 400
+    assert response.json()["errors"] == {
+        "available_from": f'"{value}" is out of range: use a date between the years 1900 and 9998.'}
+
+
+@pytest.mark.parametrize(("body", "status"), [
+    (b'{"defaults": []}', 400), (b'"values"', 400), (b'{"values": [], "defaults": []}', 400),
+    (b"[" * 10_000 + b"]" * 10_000, 400), (b'{"values": {"display_name": "Renamed"}}', 200),
+])
+def test_submit_studio_edits_checks_its_body(client, staff_user, cx101, body, status):
+    client.force_login(staff_user)
+    response = studio_post(client, cx101, block_of(cx101, "html", "welcome_text"), "submit_studio_edits", body)
+    assert response.status_code == status
+
+
+def test_learner_bodies_never_500(client, cx101, django_user_model):
+    from credential_admin.standalone.models import Enrollment
+
+    learner = django_user_model.objects.create_user("learner")
+    Enrollment.objects.create(user=learner, course=cx101, mode="verified")
+    client.force_login(learner)
+    base = f"/courses/{cx101.course_key}"
+    unit = block_of(cx101, "vertical", "welcome_unit")
+    nested = b"[" * 10_000 + b"]" * 10_000
+    assert client.post(f"{base}/units/{unit}/viewed/", data=nested, content_type="application/json").status_code \
+        == 400
+    assert client.post(f"{base}/units/{unit}/viewed/", data=b'{"usage_ids": [[1]]}',
+                       content_type="application/json").status_code == 400
+    credential = block_of(cx101, "credential", "achievement_credential")
+    assert client.post(f"{base}/xblock/{credential}/handler/claim/", data=nested,
+                       content_type="application/json").status_code in (403, 409)
+
+
+@pytest.mark.parametrize("body", [b'"4"', b"[1]", b"null", b"[" * 10_000 + b"]" * 10_000])
+def test_a_problem_refuses_a_body_that_is_not_an_object(client, cx101, django_user_model, body):
+    from credential_admin.standalone.models import Enrollment, Score
+
+    learner = django_user_model.objects.create_user("learner")
+    Enrollment.objects.create(user=learner, course=cx101, mode="verified")
+    client.force_login(learner)
+    problem = block_of(cx101, "problem", "hw1_q1")
+    response = client.post(f"/courses/{cx101.course_key}/xblock/{problem}/handler/submit/", data=body,
+                           content_type="application/json")
+    assert response.status_code == 400
+    assert not Score.objects.exists()
