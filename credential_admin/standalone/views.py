@@ -123,8 +123,13 @@ def unit_view(request: HttpRequest, course_key: str, unit_id: str) -> HttpRespon
         "course": course, "unit": unit, "outline": _outline(course, user, unit_id),
         "components": components, "head_html": "".join(dict.fromkeys(head)), "foot_html": "".join(dict.fromkeys(foot)),
         "enrollment": enrollment, "may_view": may_view, "handler_base": _handler_base(course_key, "xblock"),
-        "view_delay_ms": getattr(settings, "COMPLETION_BY_VIEWING_DELAY_MS", 5000),
+        "view_delay_ms": view_delay_ms(), "view_delay_s": round(view_delay_ms() / 1000),
     })
+
+
+def view_delay_ms() -> int:
+    """How long a component must be on screen to count as viewed (edx-completion's setting of the same name)."""
+    return int(getattr(settings, "COMPLETION_BY_VIEWING_DELAY_MS", 5000))
 
 
 def _handler_base(course_key: str, kind: str) -> str:
@@ -186,7 +191,15 @@ def viewed(request: HttpRequest, course_key: str, unit_id: str) -> JsonResponse:
     vertical = runtime.get_block(unit["id"])
     candidates = [block for block in service.get_completable_children(vertical)
                   if str(block.scope_ids.usage_id) in wanted]
-    return JsonResponse({"completed": [str(key) for key in runtime.mark_viewed(candidates)]})
+    completed = [str(key) for key in runtime.mark_viewed(candidates)]
+    return JsonResponse({"completed": completed, "unit_complete": _unit_complete(request.user, course, unit)})
+
+
+def _unit_complete(user, course: Course, unit: dict) -> bool:
+    """Whether every block that counts in `unit` is complete for `user` (what the navigation's badge shows)."""
+    counted = set(unit["counted"])
+    done = BlockCompletion.objects.filter(user=user, context_key=course.course_key, completion__gte=1.0)
+    return bool(counted) and counted <= {str(key) for key in done.values_list("block_key", flat=True)}
 
 
 def _json_or_none(raw: bytes):

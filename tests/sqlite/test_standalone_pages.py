@@ -110,8 +110,22 @@ def test_complete_on_view_marks_only_what_may_be_marked(completion_course, make_
     response = post_json(client, f"/courses/{key}/units/{unit}/viewed/", {"usage_ids": wanted})
     # intro_html completes on view; the problem is scored (completes on submission); extra_html sits in an Optional
     # (EXCLUDED) wrapper, which edx-completion does not walk into; plain_html is in another unit.
-    assert response.json() == {"completed": [wanted[0]]}
+    assert response.json() == {"completed": [wanted[0]], "unit_complete": False}  # its problem is still open
     assert post_json(client, f"/courses/{key}/units/{unit}/viewed/", "not an object").status_code == 400
+
+
+def test_viewing_the_last_required_block_completes_the_unit_and_says_so(completion_course, make_learner):
+    client = Client()
+    client.force_login(make_learner(completion_course, "alice"))
+    key = completion_course.course_key
+    unit = "block-v1:Demo+COMP+2026+type@vertical+block@with_credential"
+    page = client.get(f"/courses/{key}/units/{unit}/").content.decode()
+    assert "Text and video count as viewed once they have been on screen for 5 seconds" in page
+    assert 'data-role="unit-status"' in page and 'data-role="current-unit"' in page
+    response = post_json(client, f"/courses/{key}/units/{unit}/viewed/",
+                         {"usage_ids": ["block-v1:Demo+COMP+2026+type@html+block@plain_html"]})
+    assert response.json() == {"completed": ["block-v1:Demo+COMP+2026+type@html+block@plain_html"],
+                               "unit_complete": True}
 
 
 def test_studio_is_staff_only_and_a_save_publishes(demo_course, make_learner, staff_user,

@@ -45,6 +45,19 @@ var StandaloneRuntime = (function () {
     return jsBlock;
   }
 
+  /* The navigation's badge for the current unit, and a polite announcement, once the unit is complete. */
+  function showUnitComplete() {
+    var status = document.querySelector("[data-role=unit-status]");
+    var item = document.querySelector("[data-role=current-unit]");
+    if (!status || !item || item.querySelector(".badge.done")) { return; }
+    var badge = document.createElement("span");
+    badge.className = "badge done";
+    badge.textContent = status.getAttribute("data-complete-label");
+    item.appendChild(document.createTextNode(" "));
+    item.appendChild(badge);
+    status.textContent = status.getAttribute("data-complete-message");
+  }
+
   function markOnView(page, delayMs) {
     var url = page.getAttribute("data-viewed-url");
     if (!url || !("IntersectionObserver" in window)) { return; }
@@ -57,7 +70,9 @@ var StandaloneRuntime = (function () {
             observer.unobserve(entry.target);
             fetch(url, {method: "POST", credentials: "same-origin",
               headers: {"Content-Type": "application/json", "X-CSRFToken": csrfToken()},
-              body: JSON.stringify({usage_ids: [usage]})});
+              body: JSON.stringify({usage_ids: [usage]})})
+              .then(function (response) { return response.ok ? response.json() : {}; })
+              .then(function (data) { if (data.unit_complete) { showUnitComplete(); } });
           }, delayMs);
         } else if (!entry.isIntersecting && timers[usage]) {
           clearTimeout(timers[usage]);
