@@ -175,7 +175,7 @@ class AuditLog(models.Model):
     class Meta:
         ordering = ["-created", "-id"]
         verbose_name = _("audit log entry")
-        verbose_name_plural = _("audit log")
+        verbose_name_plural = _("audit log entries")
 
     def __str__(self) -> str:
         return f"{self.created:%Y-%m-%d %H:%M} {self.action}"
