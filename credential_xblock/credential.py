@@ -125,9 +125,21 @@ class CredentialBlock(CredentialFieldsMixin, XBlock):
                                   signed_in=user_id is not None)
         data = checklist.build(inputs, translator_for(self))
         data["badge"] = self.badge()
+        data["paths"] = self.path_progress(user_id)
         if not staff:
             data["config_errors"] = []
         return data
+
+    def path_progress(self, user_id: int | None) -> list[dict]:
+        """Progress on the Learning Paths that include this course, shown under the checklist (none without the
+        companion app, or for an anonymous user)."""
+        if user_id is None:
+            return []
+        try:
+            from credential_admin.paths.progress import for_course
+        except ImportError:
+            return []
+        return for_course(user_id, self.course_key, self.level)
 
     def level_label(self, gettext) -> str:
         labels = {LEVEL_ACHIEVEMENT: N_("Achievement"), LEVEL_BADGE: N_("Badge")}
@@ -216,7 +228,17 @@ class CredentialBlock(CredentialFieldsMixin, XBlock):
 
         user = get_user_model().objects.get(pk=user_id)
         try:
-            claim(user, self.course_key, self.usage_key)
+            body = load_json(request.body or b"{}")
+        except BadBody:
+            body = {}
+        path_config = body.get("path_config") if isinstance(body, dict) else None  # a path's, claimed from here
+        try:
+            if path_config is not None:
+                from credential_admin.paths.issuing import claim_from_course
+
+                claim_from_course(user, self.course_key, path_config)
+            else:
+                claim(user, self.course_key, self.usage_key)
         except ClaimRefused as exc:
             return json_response({"error": str(exc)}, status=409)
         data = self.checklist_data(user_id, staff)
@@ -347,6 +369,24 @@ class CredentialBlock(CredentialFieldsMixin, XBlock):
         for name, value in clean.items():
             setattr(self, name, value)
         return json_response({"result": "success"})
+
+    def olx_errors(self) -> list[str]:
+        """Values no Studio form would save (thresholds that are not percentages, an unknown level, a date that is
+        not one or is out of range): a course whose OLX carries them is refused at load. A block with no rule at
+        all still loads, as a draft that staff see as a configuration error."""
+        errors: list[Message] = []
+        try:
+            parse_criteria(self.raw_criteria())
+        except CriteriaError as exc:
+            errors += [message for key, message in exc.errors.items() if key != "criteria"]
+        try:
+            parse_available_from(self.available_from)
+        except ValueError as exc:
+            errors.append(exc.args[0])
+        if self.level not in LEVELS:
+            errors.append(Message(N_('The level "{level}" is not one of {levels}.'),
+                                  {"level": self.level, "levels": ", ".join(LEVELS)}))
+        return [message.render() for message in errors]
 
     def author_errors(self) -> tuple[Message, ...]:
         """Configuration errors for authors; when the course's grading policy cannot be read, those found without."""

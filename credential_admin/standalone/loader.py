@@ -18,6 +18,7 @@ Studio save, which in standalone mode is also a publish):
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,7 @@ from .signals import course_published
 
 POINTER_ATTRIBUTES = frozenset({"url_name", "org", "course"})
 MAX_OLX_BYTES = 20 * 1024 * 1024
+URL_NAME = re.compile(r"(?!\.\.?$)[A-Za-z0-9_.:-]{1,255}")
 
 
 def load_course_folder(folder: str | Path, course_key: str | None = None) -> Course:
@@ -61,19 +63,38 @@ def load_course(course_key: str, olx: str, grading_policy: dict) -> Course:
     root.set("url_name", root.get("url_name") or key.run)
     for name in ("org", "course"):  # already in the course key
         root.attrib.pop(name, None)
+    # Parse and check the whole course in memory first: a course that cannot be loaded writes nothing.
+    runtime = StandaloneRuntime(key, studio=True, buffered=True)
+    root_key = runtime.parse_xml_string(etree.tostring(root, encoding="unicode"))
+    check_blocks(runtime.get_block(root_key))
     with transaction.atomic():
         course, _ = Course.objects.get_or_create(course_key=str(key), defaults={"title": key.course})
         BlockState.objects.filter(course_key=str(key), user_id=0, scope__in=AUTHOR_SCOPES).delete()
-        runtime = StandaloneRuntime(key, studio=True, buffered=True)
-        root_key = runtime.parse_xml_string(etree.tostring(root, encoding="unicode"))
         runtime.store.flush()
         course.olx = olx
         course.grading_policy = grading_policy
-        course.structure = build_outline(StandaloneRuntime(key), root_key)
+        try:
+            course.structure = build_outline(StandaloneRuntime(key), root_key)
+        except (ValueError, TypeError) as exc:  # rolled back with everything else
+            raise LoadError(f"The course outline cannot be built: {exc}") from None
         course.title = course.structure["title"] or key.course
         course.save()
         transaction.on_commit(lambda: course_published.send(sender=Course, course_key=str(key)))
     return course
+
+
+def check_blocks(root) -> None:
+    """LoadError listing every block whose OLX values no editor would save (blocks that offer `olx_errors`)."""
+    problems = []
+    stack = [root]
+    while stack:
+        block = stack.pop()
+        for message in getattr(block, "olx_errors", lambda: [])():
+            problems.append(f"<{block.scope_ids.block_type} url_name=\"{block.scope_ids.usage_id.block_id}\">: "
+                            f"{message}")
+        stack.extend(_children(block))
+    if problems:
+        raise LoadError("The course was not loaded: " + " ".join(problems))
 
 
 def publish(course_key: str, user=None) -> Course:
@@ -137,9 +158,16 @@ def _problems(sequential) -> dict[str, float]:
 
 
 def resolve_pointers(node: etree._Element, folder: Path) -> etree._Element:
-    """Inline the export layout's pointer elements (``<chapter url_name="x"/>`` → ``chapter/x.xml``)."""
+    """Inline the export layout's pointer elements (``<chapter url_name="x"/>`` → ``chapter/x.xml``), reading
+    only files inside the course folder: a url_name is a name, never a path."""
     if len(node) == 0 and "url_name" in node.attrib and set(node.attrib) <= POINTER_ATTRIBUTES:
-        target = folder / node.tag / f"{node.get('url_name')}.xml"
+        url_name = node.get("url_name")
+        if not URL_NAME.fullmatch(url_name) or not URL_NAME.fullmatch(str(node.tag)):
+            raise LoadError(f"<{node.tag} url_name={url_name!r}> at line {node.sourceline}: a url_name and a tag "
+                            f"may hold only letters, digits, '_', '-', '.' and ':' (no path).")
+        target = folder / node.tag / f"{url_name}.xml"
+        if not target.resolve().is_relative_to(folder.resolve()):
+            raise LoadError(f"<{node.tag} url_name={url_name!r}>: {target} is outside the course folder.")
         if target.is_file():
             loaded = _parse_file(target)
             for name, value in node.attrib.items():

@@ -34,6 +34,7 @@ from xblock.core import XBlock, XBlockMixin
 from xblock.exceptions import NoSuchDefinition, NoSuchUsage
 from xblock.field_data import ReadOnlyFieldData, SplitFieldData
 from xblock.fields import Scope, ScopeIds
+from xblock.plugin import PluginMissingError
 from xblock.reference.user_service import UserService, XBlockUser
 from xblock.runtime import IdGenerator, IdReader, KeyValueStore, KvsFieldData
 
@@ -327,8 +328,17 @@ class StandaloneRuntime(WorkbenchRuntime):
         if usage_key in self._loaded_ids:
             raise LoadError(f"Two <{block_type}> blocks share url_name {url_name!r}.")
         self._loaded_ids.add(usage_key)
-        block_class = self.mixologist.mix(self.load_block_type(block_type))
-        block = block_class.parse_xml(node, self, ScopeIds(None, block_type, usage_key, usage_key))
+        where = f"<{block_type} url_name={url_name!r}> at line {node.sourceline}"
+        try:
+            block_class = self.mixologist.mix(self.load_block_type(block_type))
+        except PluginMissingError:
+            raise LoadError(f"{where}: no XBlock of type {block_type!r} is installed.") from None
+        try:
+            block = block_class.parse_xml(node, self, ScopeIds(None, block_type, usage_key, usage_key))
+        except LoadError:
+            raise
+        except (ValueError, TypeError, KeyError) as exc:
+            raise LoadError(f"{where}: {exc}") from None
         block.parent = parent_id
         block.save()
         return usage_key

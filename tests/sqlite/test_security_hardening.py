@@ -253,3 +253,80 @@ def test_a_problem_refuses_a_body_that_is_not_an_object(client, cx101, django_us
                            content_type="application/json")
     assert response.status_code == 400
     assert not Score.objects.exists()
+
+
+# ----- 4. load_course refuses a bad course whole ------------------------------------------------------------------
+
+POLICY = '{"GRADER": [{"type": "Homework", "min_count": 1, "drop_count": 0, "weight": 1.0}], ' \
+         '"GRADE_CUTOFFS": {"Pass": 0.5}}'
+
+
+def course_folder(tmp_path, component: str, chapter: str | None = None):
+    folder = tmp_path / "course"
+    folder.mkdir()
+    chapter = chapter or (f'<chapter url_name="ch" display_name="C"><sequential url_name="s" display_name="S">'
+                          f'<vertical url_name="v" display_name="V">{component}</vertical></sequential></chapter>')
+    (folder / "course.xml").write_text(f'<course url_name="2026" org="Sec" course="BAD">{chapter}</course>')
+    (folder / "grading_policy.json").write_text(POLICY)
+    return folder
+
+
+def load_exit_code(folder) -> int:
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    try:
+        call_command("load_course", str(folder))
+    except CommandError as exc:
+        return exc.returncode
+    return 0
+
+
+@pytest.mark.parametrize(("component", "message"), [
+    ('<credential url_name="c" min_grade="80" available_from="9999-12-31T23:59:59-14:00"/>', "is out of range"),
+    ('<credential url_name="c" min_grade="80" available_from="0001-01-01T00:00:00+14:00"/>', "is out of range"),
+    ('<credential url_name="c" min_grade="eighty"/>', "is not a number"),
+    ('<credential url_name="c" min_grade="80" level="gold"/>', 'The level "gold" is not one of'),
+    ('<bogus url_name="b"/>', "no XBlock of type 'bogus' is installed"),
+    ('<problem url_name="p" weight="heavy"><question>?</question></problem>', '<problem url_name=\'p\'>'),
+])
+def test_load_course_refuses_a_bad_course_with_exit_2_and_writes_nothing(tmp_path, component, message):
+    from credential_admin.standalone.loader import load_course_folder
+    from credential_admin.standalone.models import BlockState, Course
+    from credential_admin.standalone.runtime import LoadError
+
+    folder = course_folder(tmp_path, component)
+    with pytest.raises(LoadError, match=message.replace("(", r"\(")):
+        load_course_folder(folder)
+    assert load_exit_code(folder) == 2
+    assert (Course.objects.count(), BlockState.objects.count()) == (0, 0)
+
+
+def test_a_draft_credential_without_rules_still_loads(tmp_path):
+    assert load_exit_code(course_folder(tmp_path, '<credential url_name="c"/>')) == 0
+
+
+def test_a_bad_reload_keeps_the_course_as_it_was(tmp_path):
+    from credential_admin.standalone.models import Course
+    from credential_admin.standalone.runtime import StandaloneRuntime
+
+    good = course_folder(tmp_path, '<credential url_name="c" min_grade="80"/>')
+    assert load_exit_code(good) == 0
+    (good / "course.xml").write_text((good / "course.xml").read_text().replace('min_grade="80"',
+                                                                              'min_grade="80" level="gold"'))
+    assert load_exit_code(good) == 2
+    course = Course.objects.get()
+    assert StandaloneRuntime(course.course_key).get_block(
+        f"block-v1:Sec+BAD+2026+type@credential+block@c").level == "completion"
+
+
+@pytest.mark.parametrize("url_name", ["../../../secret", "..", "a/b", "/etc/passwd"])
+def test_olx_pointers_never_leave_the_course_folder(tmp_path, url_name):
+    from credential_admin.standalone.loader import load_course_folder
+    from credential_admin.standalone.runtime import LoadError
+
+    (tmp_path / "secret.xml").write_text('<chapter url_name="stolen" display_name="SECRET"/>')
+    folder = course_folder(tmp_path, "", chapter=f'<chapter url_name="{url_name}"/>')
+    with pytest.raises(LoadError, match="a url_name and a tag may hold only"):
+        load_course_folder(folder)
+    assert load_exit_code(folder) == 2
