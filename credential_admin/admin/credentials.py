@@ -8,7 +8,21 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from credential_admin.issuing import signing
+from credential_admin.issuing.pipeline import normalize_code
 from credential_admin.models import AuditLog, Credential, CredentialConfig, SigningKey
+
+
+class CodeSearch:
+    """Admin search that also finds a credential by its code as printed or typed ("K7QX-29MD-…", any case)."""
+
+    code_field = "short_code"
+
+    def get_search_results(self, request, queryset, search_term):
+        results, duplicates = super().get_search_results(request, queryset, search_term)
+        code = normalize_code(search_term.strip())
+        if 8 <= len(code) <= 16 and code.isalnum():
+            results = results | queryset.filter(**{self.code_field: code})
+        return results, duplicates
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -30,10 +44,12 @@ class CredentialConfigAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Credential)
-class CredentialAdmin(ReadOnlyAdmin):
+class CredentialAdmin(CodeSearch, ReadOnlyAdmin):
     list_display = ("formatted_code", "user", "config", "status", "issued_on", "attempts", "modified")
     list_filter = ("status", "config__level")
-    search_fields = ("verification_id", "short_code", "user__username", "config__course_key")
+    search_fields = ("verification_id", "short_code", "user__username", "user__first_name", "user__last_name",
+                     "snapshot__name", "config__course_key", "config__display_name")
+    search_help_text = _("Verification id, code (as printed), username, full name, course key or title.")
     list_select_related = ("user", "config")
     raw_id_fields = ("user", "config", "superseded_by", "revoked_by")
 
@@ -63,8 +79,19 @@ class SigningKeyAdmin(ReadOnlyAdmin):
 
 
 @admin.register(AuditLog)
-class AuditLogAdmin(ReadOnlyAdmin):
-    list_display = ("created", "action", "credential", "config", "actor")
+class AuditLogAdmin(CodeSearch, ReadOnlyAdmin):
+    code_field = "credential__short_code"
+    list_display = ("created", "action", "credential", "config", "who")
     list_filter = ("action",)
-    search_fields = ("credential__verification_id", "credential__user__username", "config__course_key")
+    list_select_related = ("credential", "config", "actor")
+    search_fields = ("credential__verification_id", "credential__user__username", "credential__snapshot__name",
+                     "actor__username", "actor_label", "config__course_key")
+    search_help_text = _("Verification id, code (as printed), learner's username or full name, who acted, course key.")
     raw_id_fields = ("credential", "config", "actor")
+
+    @admin.display(description=_("by"), ordering="actor__username")
+    def who(self, obj: AuditLog) -> str:
+        """The user who acted, else what did ("command:revoke_credentials", "system:name-change"), else the system."""
+        if obj.actor is not None:
+            return obj.actor.get_username()
+        return obj.actor_label or _("system")

@@ -37,3 +37,30 @@ def test_signing_keys_page_shows_each_key_state(admin_client_logged_in, settings
     page = admin_client_logged_in.get("/admin/credential_admin/signingkey/").content.decode()
     states = dict(re.findall(r'<tr>.*?>([\w-]+)</a></th>.*?<td class="field-state">([^<]*)</td>', page, re.S))
     assert states == {second: "active", first: "available", "gone": "verify only"}
+
+
+@pytest.mark.parametrize("typed", ["{printed}", "{printed_lower}", "{bare}", "Example", "alice ex"])
+def test_admin_finds_a_credential_by_printed_code_and_full_name(admin_client_logged_in, achievement, ace, typed):
+    pipeline.issue_for_users(achievement, [ace().pk])
+    credential = Credential.objects.get()
+    other = Credential.objects.create(verification_id="x" * 22, short_code="0" * 12, user=get_user_model().objects
+                                      .create_user("zed"), config=credential.config, snapshot={"name": "Zed Other"})
+    from credential_admin.models import AuditLog
+
+    AuditLog.objects.create(action="granted", credential=other)
+    term = typed.format(printed=credential.formatted_code, printed_lower=credential.formatted_code.lower(),
+                        bare=credential.short_code)
+    page = admin_client_logged_in.get("/admin/credential_admin/credential/", {"q": term}).content.decode()
+    assert f"/admin/credential_admin/credential/{credential.pk}/change/" in page, term
+    assert f"/admin/credential_admin/credential/{other.pk}/change/" not in page, term
+    page = admin_client_logged_in.get("/admin/credential_admin/auditlog/", {"q": term}).content.decode()
+    found = int(re.search(r"(\d+) results?\s*\(", page).group(1))
+    assert found == AuditLog.objects.filter(credential=credential).count() >= 1, term
+
+
+def test_audit_log_is_plural_in_the_admin(admin_client_logged_in):
+    from credential_admin.models import AuditLog
+
+    AuditLog.objects.bulk_create(AuditLog(action="config_created") for _ in range(14))
+    page = admin_client_logged_in.get("/admin/credential_admin/auditlog/").content.decode()
+    assert "14 audit log entries" in page and "14 audit log<" not in page

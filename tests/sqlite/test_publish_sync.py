@@ -1,5 +1,7 @@
 """A Studio save in the standalone runtime is a publish: the app's own start-up connects the receivers, so the
 credential configuration follows the block without any command (no test here connects them by hand)."""
+import re
+
 import pytest
 
 from credential_admin.models import CredentialConfig
@@ -19,7 +21,7 @@ def test_studio_save_updates_the_synced_configuration(course, client, staff_user
 
 
 def test_studio_save_is_audited_under_the_user_who_saved(course, client, staff_user,  # noqa: F811
-                                                         django_capture_on_commit_callbacks):
+                                                         django_capture_on_commit_callbacks, django_user_model):
     from credential_admin.models import AuditLog
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -29,6 +31,10 @@ def test_studio_save_is_audited_under_the_user_who_saved(course, client, staff_u
     entries = AuditLog.objects.filter(config__usage_key=ACHIEVEMENT).order_by("id")
     assert [(entry.action, entry.actor) for entry in entries] == [("config_created", staff_user),
                                                                    ("config_updated", staff_user)]
+    client.force_login(django_user_model.objects.create_superuser("root", "root@example.com", "pw"))
+    page = client.get("/admin/credential_admin/auditlog/").content.decode()
+    whos = re.findall(r'<td class="field-who">([^<]*)</td>', page)
+    assert whos and set(whos) == {staff_user.username}
 
 
 def test_platform_blocks_name_their_publisher(staff_user):
