@@ -23,7 +23,15 @@ from credential_xblock.fields import LEVEL_ACHIEVEMENT, LEVEL_BADGE, LEVELS, Cre
 from credential_xblock.handlers import BadBody, json_response, load_json, refuse_non_staff, user_is_course_staff
 from credential_xblock.i18n import translator_for
 from credential_xblock.records import EligibilityContext, LearnerRecord
-from credential_xblock.rules import N_, Criteria, CriteriaError, Message, check_assignment_types, parse_criteria
+from credential_xblock.rules import (
+    N_,
+    Criteria,
+    CriteriaError,
+    Message,
+    check_assignment_types,
+    check_sections,
+    parse_criteria,
+)
 from credential_xblock.settings_form import clean_settings, parse_available_from
 
 loader = ResourceLoader(__name__)
@@ -82,6 +90,9 @@ class CredentialBlock(CredentialFieldsMixin, XBlock):
         errors: list[Message] = []
         if check_course and criteria.min_type_grades:
             errors.extend(check_assignment_types(criteria, self.backend().assignment_types(self.course_key)).values())
+        sections = self.course_sections() if check_course and criteria.min_section_completion else None
+        if sections is not None:
+            errors.extend(check_sections(criteria, sections).values())
         try:
             parse_available_from(self.available_from)
         except ValueError as exc:
@@ -322,6 +333,8 @@ class CredentialBlock(CredentialFieldsMixin, XBlock):
             "template_names": self.template_names(),
             "modes_text": ", ".join(self.allowed_modes or ()),
             "levels": [(value["value"], gettext(value["display_name"])) for value in self.fields["level"].values],
+            "section_rows": self._section_rows(),
+            "badge_preview": self.badge_image or self.default_badge_image(self.badge_name or self.display_name),
         }
         return self._fragment("studio_edit.html", render_context, "studio.js", "CredentialStudio", {
             "saved": gettext("Saved."),
@@ -340,6 +353,29 @@ class CredentialBlock(CredentialFieldsMixin, XBlock):
         except ImportError:
             return []
         return sorted(set(CertificateTemplate.objects.values_list("name", flat=True)))
+
+    def course_sections(self) -> dict[str, str] | None:
+        """The course's sections and subsections (usage key -> title), or None where the backend cannot list them
+        (section rules are then checked when learners are evaluated)."""
+        lister = getattr(self.backend(), "sections", None)
+        return None if lister is None else dict(lister(self.course_key))
+
+    def _section_lister(self):
+        """For clean_settings: the course's section keys, or None where the backend cannot list them."""
+        if getattr(self.backend(), "sections", None) is None:
+            return None
+        return lambda: list(self.course_sections() or {})
+
+    def _section_rows(self) -> list[dict]:
+        """One input per section and subsection, then any rule naming a section the course no longer has."""
+        try:
+            sections = self.course_sections() or {}
+        except Exception:  # the editor still opens; validation reports the problem on save
+            sections = {}
+        rules = dict(self.min_section_completion or {})
+        rows = [{"key": key, "title": title, "sub": "type@sequential" in key, "value": rules.pop(key, "")}
+                for key, title in sections.items()]
+        return rows + [{"key": key, "title": key, "sub": False, "value": value} for key, value in rules.items()]
 
     def _known_types(self) -> list[str]:
         try:
@@ -362,7 +398,7 @@ class CredentialBlock(CredentialFieldsMixin, XBlock):
         if not isinstance(data, dict):
             return json_response({"result": "error", "errors": {"form": gettext("The form data was not JSON.")}}, 400)
         clean, errors = clean_settings(data, lambda: self.backend().assignment_types(self.course_key),
-                                       self.template_names)
+                                       self.template_names, sections=self._section_lister())
         if errors:
             rendered = {field: message.render(gettext) for field, message in errors.items()}
             return json_response({"result": "error", "errors": rendered}, status=400)

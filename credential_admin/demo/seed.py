@@ -81,6 +81,9 @@ def setup_demo(reset: bool = False, reload_course: bool = False, say: Callable[[
     _ensure_admin(say)
     for learner in LEARNERS:
         _ensure_learner(learner, reset, say)
+    from credential_admin.demo.paths import setup_path
+
+    setup_path(COURSE_KEY, reload_course, say)  # the Data Science path (needs the [paths] extra)
     _award_badges(say)
 
 
@@ -140,16 +143,23 @@ def _ensure_learner(learner: DemoLearner, reset: bool, say: Callable[[str], None
     say(f"Created the learner {learner.username} ({learner.name}): {learner.stage}.")
 
 
-def _seed_progress(user, learner: DemoLearner) -> None:
-    """View the learner's units and answer their problems through the runtime, as the browser would."""
+def view_units(user, course_key: str, units):
+    """View these units of the course as the learner, through the runtime; returns the learner's runtime."""
     from credential_admin.standalone.runtime import StandaloneRuntime
 
-    runtime = StandaloneRuntime(COURSE_KEY, user)
-    course_key = runtime.course_key
+    runtime = StandaloneRuntime(course_key, user)
     service = runtime.service_for("completion")
-    for unit in learner.viewed:
-        vertical = runtime.get_block(course_key.make_usage_key("vertical", unit))
+    for unit in units:
+        vertical = runtime.get_block(runtime.course_key.make_usage_key("vertical", unit))
         runtime.mark_viewed(service.get_completable_children(vertical))
+    return runtime
+
+
+def _seed_progress(user, learner: DemoLearner) -> None:
+    """View the learner's units and answer their problems through the runtime, as the browser would."""
+
+    runtime = view_units(user, COURSE_KEY, learner.viewed)
+    course_key = runtime.course_key
     for name, right in learner.answers.items():
         problem = runtime.get_block(course_key.make_usage_key("problem", name))
         index = next(i for i, choice in enumerate(problem.choices) if bool(choice.get("correct")) == right)

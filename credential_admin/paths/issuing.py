@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from credential_admin import conf, ratelimit
 from credential_admin.issuing import pipeline
+from credential_admin.issuing.api import ClaimRefused
 from credential_admin.models import Credential, CredentialConfig
 from credential_admin.paths import is_path_key, source
 from credential_admin.paths import rules as path_rules
@@ -20,7 +21,7 @@ from credential_admin.paths.evaluate import PathProgress, evaluate_batch
 from credential_xblock.rules import N_, Evaluation, Message
 
 
-class PathClaimRefused(Exception):
+class PathClaimRefused(ClaimRefused):
     """A path claim that cannot be honoured; str(exc) is a translated message for the learner."""
 
 
@@ -79,6 +80,16 @@ def claim_path(user, config: CredentialConfig) -> Credential:
     tasks.queue_credential(current.pk)
     current.refresh_from_db()
     return current
+
+
+def claim_from_course(user, course_key: str, config_id: object) -> Credential:
+    """A claim made in a course's Credential block: `config_id` must name a path credential of a path that
+    includes this course (a learner may claim from any course of the path)."""
+    config = next((c for c in path_rules.path_configs(course_key=str(course_key)) if str(c.pk) == str(config_id)),
+                  None)
+    if config is None:
+        raise PathClaimRefused(_("This learning path credential is not offered in this course."))
+    return claim_path(user, config)
 
 
 def issue_for_course_event(user_id: int, course_key: str, actor=None) -> int:

@@ -37,10 +37,12 @@ function CredentialBlock(runtime, element, args) {
     }
 
     function claim(button) {
-        var error = root.querySelector('[data-role="claim-error"]');
+        var scope = button.closest('[data-claim-scope]') || root;
+        var error = scope.querySelector('[data-role="claim-error"]');
+        var pathConfig = button.getAttribute('data-path-config');
         button.disabled = true;
         button.textContent = strings.working || button.textContent;
-        post('claim').then(function (result) {
+        post('claim', pathConfig ? {path_config: pathConfig} : {}).then(function (result) {
             if (result.ok) {
                 show(result.data.html);
                 var link = root.querySelector('.cx-issued a');
