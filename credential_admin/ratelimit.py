@@ -1,5 +1,11 @@
-"""A fixed-window rate limit on Django's cache (shared by every worker): per client address on public forms,
-per learner for claims."""
+"""A fixed-window rate limit on Django's default cache: per client address on public forms, per learner for claims.
+
+The limits hold only as far as the cache is shared: with several worker processes (gunicorn, uWSGI) a per-process
+cache (LocMemCache, Django's fallback) multiplies every limit by the number of workers. The LMS's default cache
+(Memcached or Redis) is shared; the standalone settings use Redis when CREDENTIAL_REDIS_URL is set, else a file
+cache in the data folder, which the processes of one host share (its increments are not atomic: under a burst a
+few more requests than the limit can pass; Redis and Memcached count exactly).
+"""
 from __future__ import annotations
 
 import time

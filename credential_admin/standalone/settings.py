@@ -40,6 +40,16 @@ def database(data_dir: Path) -> dict[str, Any]:
     return {"ENGINE": "django.db.backends.sqlite3", "NAME": str(data_dir / "db.sqlite3"), "OPTIONS": {"timeout": 30}}
 
 
+def caches(data_dir: Path) -> dict[str, Any]:
+    """A cache every worker process shares, so that rate limits (and debounces) count across workers: Redis when
+    CREDENTIAL_REDIS_URL names one, otherwise files in the data folder (shared by the processes of one host)."""
+    url = os.environ.get("CREDENTIAL_REDIS_URL")
+    if url:
+        return {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}}
+    return {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                        "LOCATION": str(data_dir / "cache")}}
+
+
 def configure(data_dir: Path) -> dict[str, Any]:
     """Settings for a standalone site keeping its database, files and keys in `data_dir`."""
     data_dir.mkdir(parents=True, exist_ok=True)
@@ -71,6 +81,7 @@ def configure(data_dir: Path) -> dict[str, Any]:
             ]},
         }],
         "DATABASES": {"default": database(data_dir)},
+        "CACHES": caches(data_dir),
         "DEFAULT_AUTO_FIELD": "django.db.models.BigAutoField",
         "USE_TZ": True,
         "TIME_ZONE": "UTC",

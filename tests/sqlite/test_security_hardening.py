@@ -330,3 +330,41 @@ def test_olx_pointers_never_leave_the_course_folder(tmp_path, url_name):
     with pytest.raises(LoadError, match="a url_name and a tag may hold only"):
         load_course_folder(folder)
     assert load_exit_code(folder) == 2
+
+
+# ----- 8. rate limits through a cache shared by the workers --------------------------------------------------------
+
+def test_rate_limits_count_across_worker_processes():
+    """Two processes (as two gunicorn workers) share one count: the standalone cache is not per process."""
+    import multiprocessing
+
+    from django.core.cache import cache
+    from django.core.cache.backends.locmem import LocMemCache
+
+    from credential_admin import ratelimit
+
+    assert not isinstance(cache, LocMemCache)
+    assert [ratelimit.allow("pdf", "203.0.113.9", 3, WINDOW) for _ in range(2)] == [True, True]
+    context = multiprocessing.get_context("fork")
+    with context.Pool(1) as pool:
+        assert pool.apply(_two_hits) == [True, False]  # the third and fourth hit of the window
+    assert ratelimit.allow("pdf", "203.0.113.9", 3, WINDOW) is False
+
+
+WINDOW = 10 ** 9  # one window for the whole test, whatever the clock does
+
+
+def _two_hits() -> list[bool]:
+    from credential_admin import ratelimit
+
+    return [ratelimit.allow("pdf", "203.0.113.9", 3, WINDOW) for _ in range(2)]
+
+
+def test_settings_pick_redis_when_the_deployment_has_one(monkeypatch, tmp_path):
+    from credential_admin.standalone.settings import caches
+
+    monkeypatch.delenv("CREDENTIAL_REDIS_URL", raising=False)
+    assert caches(tmp_path)["default"]["BACKEND"].endswith("FileBasedCache")
+    monkeypatch.setenv("CREDENTIAL_REDIS_URL", "redis://127.0.0.1:6379/3")
+    assert caches(tmp_path)["default"] == {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                                           "LOCATION": "redis://127.0.0.1:6379/3"}
