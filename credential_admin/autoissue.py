@@ -3,9 +3,10 @@
 - `schedule` runs in the receiver: a cache key per (learner, course, kind of event) debounces, so the first event
   of a window queues and the others in it cost one cache call each; nothing touches the database until the
   platform's transaction commits.
-- On commit, one query finds the configurations the event can still affect (published, with a rule of that
-  kind, and not already held or revoked for this learner); only if there are any is a Celery task queued, delayed
-  by AUTO_ISSUE_DELAY so the evaluation sees the end of the window. This is the whole cost of the common case.
+- On commit, one or two queries find the configurations the event can still affect (published, with a rule of
+  that kind, and not already held or revoked for this learner); only if there are any is a Celery task queued,
+  delayed by AUTO_ISSUE_DELAY so the evaluation sees the end of the window. This is the whole cost of the common
+  case.
 - `evaluate` (the task) releases the key, then issues through the pipeline, which is idempotent.
 """
 from __future__ import annotations
@@ -15,7 +16,7 @@ from collections.abc import Callable
 
 from django.core.cache import caches
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 
 from credential_admin import conf
 
@@ -66,13 +67,18 @@ def affected_by(criteria: dict, kind: str) -> bool:
 
 
 def candidate_configs(user_id: int, course_key: str, kind: str) -> list:
-    """The course's published configurations this learner neither holds nor was revoked from (one query)."""
+    """The course's published configurations an event of `kind` can change and this learner neither holds nor was
+    revoked from: one query for a course without such configurations, two otherwise."""
     from credential_admin.models import Credential, CredentialConfig
 
-    blocking = Credential.objects.filter(config=OuterRef("pk"), user_id=user_id).filter(
-        Q(active=True) | Q(status=Credential.Status.REVOKED, reinstated_at__isnull=True))
-    configs = CredentialConfig.objects.filter(course_key=course_key, is_published=True).filter(~Exists(blocking))
-    return [config for config in configs if affected_by(config.criteria, kind)]
+    configs = [config for config in CredentialConfig.objects.filter(course_key=course_key, is_published=True)
+               if affected_by(config.criteria, kind)]
+    if not configs:
+        return []
+    blocked = set(Credential.objects.filter(user_id=user_id, config_id__in=[config.pk for config in configs])
+                  .filter(Q(active=True) | Q(status=Credential.Status.REVOKED, reinstated_at__isnull=True))
+                  .values_list("config_id", flat=True))
+    return [config for config in configs if config.pk not in blocked]
 
 
 def evaluate(user_id: int, course_key: str, kind: str) -> int:
