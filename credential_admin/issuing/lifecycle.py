@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from itertools import chain
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -102,27 +103,32 @@ def refreshed_snapshot(credential: Credential, record: LearnerRecord | None, tit
     return facts
 
 
-def _unchanged(old: Credential, facts: dict[str, Any]) -> bool:
-    return all(old.snapshot.get(key) == facts.get(key) for key in REFRESHED) and "validity" in facts
+def changes(credential: Credential, facts: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
+    """{fact: (printed, current)} for each printed fact a reissue would change ("validity": the period)."""
+    changed = {key: (credential.snapshot.get(key), facts.get(key)) for key in REFRESHED
+               if credential.snapshot.get(key) != facts.get(key)}
+    if "validity" not in facts:
+        changed["validity"] = (credential.snapshot.get("validity"), expiry.period(credential.config))
+    return changed
 
 
-def reissue(credential: Credential, *, actor: Actor, reason: str = "", record: LearnerRecord | None = None,
-            force: bool = False) -> Credential | None:
+def reissue(credential: Credential, *, actor: Actor, reason: str = "", force: bool = False,
+            record: LearnerRecord | None = None, title: str | None = None) -> Credential | None:
     """Supersede an issued credential by a new one printing the learner's current name and facts, with the
     original issue date and a forward link; returns the new credential, or None when no printed fact changed
-    (unless `force`). `record` spares the backend call when the caller already read it (bulk reissues)."""
+    (unless `force`). `record` and `title` spare backend calls when the caller already read them (bulk)."""
     if not reissue_enabled():
         raise ReissueDisabled(_("Reissuing is switched off (the REISSUE feature)."))
     if record is None:
         key = (credential.user_id, credential.config.course_key)
         record = learner_records([key]).get(key)
-    title = _course_title(credential.config.course_key)
+    title = course_title(credential.config.course_key) if title is None else title
     with transaction.atomic():
         old = _locked(credential)
         if old.status != Credential.Status.ISSUED:
             raise LifecycleError(_("{what}: only an issued credential can be reissued.").format(what=_describe(old)))
         facts = refreshed_snapshot(old, record, title)
-        if _unchanged(old, facts) and not force:
+        if not force and not changes(old, facts):
             return None
         new = _successor(old, facts)
         old.status = Credential.Status.SUPERSEDED
@@ -145,7 +151,7 @@ def _successor(old: Credential, facts: dict[str, Any]) -> Credential:
     )
 
 
-def _course_title(course_key: str) -> str:
+def course_title(course_key: str) -> str:
     from credential_admin.backends import get_backend
 
     try:
@@ -163,25 +169,34 @@ class Outcome:
     error: str = ""
 
 
+def _batches(credentials: Iterable[Credential], size: int) -> Iterator[tuple[Credential, LearnerRecord | None, str]]:
+    """Each credential with its learner's current record and its course's title, read a batch at a time."""
+    pending: list[Credential] = []
+    for credential in chain(credentials, [None]):
+        if credential is not None:
+            pending.append(credential)
+            if len(pending) < size:
+                continue
+        records = learner_records((c.user_id, c.config.course_key) for c in pending)
+        titles = {key: course_title(key) for key in {c.config.course_key for c in pending}}
+        for item in pending:
+            yield item, records.get((item.user_id, item.config.course_key)), titles[item.config.course_key]
+        pending = []
+
+
+def preview(credentials: Iterable[Credential], batch: int = 200) -> Iterator[tuple[Credential, dict]]:
+    """What a reissue would change on each credential (see `changes`); writes nothing."""
+    for credential, record, title in _batches(credentials, batch):
+        yield credential, changes(credential, refreshed_snapshot(credential, record, title))
+
+
 def reissue_many(credentials: Iterable[Credential], *, actor: Actor, reason: str = "", force: bool = False,
                  batch: int = 200) -> Iterator[Outcome]:
     """Reissue each credential in its own transaction, reading learner records a batch at a time; a failure is
     reported and the rest go on (a rerun finishes them: reissued ones are superseded, unchanged ones skipped)."""
-    pending: list[Credential] = []
-    for credential in credentials:
-        pending.append(credential)
-        if len(pending) >= batch:
-            yield from _reissue_batch(pending, actor, reason, force)
-            pending = []
-    yield from _reissue_batch(pending, actor, reason, force)
-
-
-def _reissue_batch(credentials: list[Credential], actor: Actor, reason: str, force: bool) -> Iterator[Outcome]:
-    records = learner_records((c.user_id, c.config.course_key) for c in credentials)
-    for credential in credentials:
+    for credential, record, title in _batches(credentials, batch):
         try:
-            new = reissue(credential, actor=actor, reason=reason, force=force,
-                          record=records.get((credential.user_id, credential.config.course_key)))
+            new = reissue(credential, actor=actor, reason=reason, force=force, record=record, title=title)
         except (LifecycleError, pipeline.RenderError, storage.StorageError) as exc:
             yield Outcome(credential, error=str(exc))
         else:
@@ -259,7 +274,7 @@ def grant(user, config: CredentialConfig, *, actor: Actor, reason: str) -> Crede
             user=user.get_username()))
     record = learner_records([(user.pk, config.course_key)]).get((user.pk, config.course_key))
     decision = pipeline.Decision(user.pk, True, (), record)
-    facts = {**pipeline.snapshot_for(config, decision, _course_title(config.course_key)), "granted": True}
+    facts = {**pipeline.snapshot_for(config, decision, course_title(config.course_key)), "granted": True}
     try:
         with transaction.atomic():
             row = Credential.objects.create(

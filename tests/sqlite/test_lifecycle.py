@@ -132,7 +132,7 @@ def test_retry_issues_a_failed_credential_on_the_same_row(achievement, ace, isol
     result = pipeline.issue_for_users(achievement, [alice.pk])
     failed = Credential.objects.get()
     assert result.failed and failed.status == "failed"
-    with pytest.raises(LifecycleError, match="Issuing failed again: .*storage unreachable"):
+    with pytest.raises(LifecycleError, match=r"Issuing failed again: .*storage unreachable"):
         lifecycle.retry(failed, actor=ADMIN)
     isolated_issuing.down = False
     done = lifecycle.retry(Credential.objects.get(), actor=ADMIN)
