@@ -109,3 +109,18 @@ def clear_override(path: PathCredential, course_key: str, actor=None) -> bool:
         if removed:
             record("path_override_cleared", config=path.config, actor=actor, course=course_key)
     return bool(removed)
+
+
+def update(path: PathCredential, *, mode: str, global_criteria: dict | None, min_path_grade: Any, actor=None,
+           **config_fields: Any) -> None:
+    """Change a path configuration's rules and printed fields (display name, description, template, ...)."""
+    stored, grade = clean_rules(mode, global_criteria, min_path_grade)
+    with transaction.atomic():
+        config = path.config
+        for name, value in config_fields.items():
+            setattr(config, name, value)
+        config.save()
+        path.mode, path.global_criteria, path.min_path_grade = mode, stored, grade
+        path.save()
+        record("config_updated", config=config, actor=actor, path=path.path_key, mode=mode, criteria=stored,
+               min_path_grade=None if grade is None else str(grade))
