@@ -17,6 +17,7 @@ from credential_xblock.rules import (
     COMPLETION,
     GRADE,
     N_,
+    SECTION_COMPLETION,
     ConfigurationError,
     Criteria,
     Evaluation,
@@ -35,6 +36,7 @@ ELIGIBLE = "eligible"
 ISSUED = "issued"
 PENDING = "pending"
 REVOKED = "revoked"
+EXPIRED = "expired"
 
 NOT_ENROLLED_MESSAGE = Message(N_("You are not enrolled in this course."))
 HEADLINES = {
@@ -47,6 +49,7 @@ HEADLINES = {
     ISSUED: N_("Your credential has been issued."),
     PENDING: N_("Your credential is being prepared. Check back in a few minutes."),
     REVOKED: N_("This credential was revoked. Contact the course team if you have questions."),
+    EXPIRED: N_("Your credential has expired."),
 }
 
 
@@ -92,6 +95,8 @@ def _status(inputs: Inputs, evaluation: Evaluation | None, errors: list[Message]
     state = getattr(inputs.credential, "status", None)
     if state in (ISSUED, PENDING, REVOKED):
         return state, []
+    if state == EXPIRED:
+        return state, [Message(N_("It was valid until {date}."), {"date": inputs.credential.expires_on})]
     if inputs.record is None:
         return (NOT_ENROLLED, [NOT_ENROLLED_MESSAGE]) if inputs.signed_in else (SIGNED_OUT, [])
     problems = access_problems(inputs.record, inputs.context, inputs.now)
@@ -114,13 +119,16 @@ def threshold_text(value: Decimal) -> str:
 def _rule_item(rule: RuleResult, translator: Any) -> dict:
     gettext, ngettext = translator.gettext, translator.ngettext
     required = threshold_text(rule.required)
-    if rule.kind == COMPLETION:
-        label = gettext("Complete at least {required}% of the course").format(required=required)
+    if rule.kind in (COMPLETION, SECTION_COMPLETION):
+        label = (gettext("Complete at least {required}% of the course") if rule.kind == COMPLETION
+                 else gettext("Complete at least {required}% of {section}")).format(required=required,
+                                                                                    section=rule.section_title)
         value = gettext("{done} of {total} units complete: {current}%").format(
             done=rule.completed_units, total=rule.total_units, current=rule.current)
         left = ngettext("{count} more unit", "{count} more units", rule.remaining).format(count=rule.remaining)
         if not rule.total_units:
-            left = gettext("This course has no units to count yet.")
+            left = (gettext("This course has no units to count yet.") if rule.kind == COMPLETION
+                    else gettext("This section has no units to count yet."))
         note = gettext("Only units with required content count: optional content, and units holding nothing "
                        "else, are left out.")
     else:
@@ -134,7 +142,7 @@ def _rule_item(rule: RuleResult, translator: Any) -> dict:
             count=rule.remaining, topic=topic)
     return {
         "kind": rule.kind,
-        "assignment_type": rule.assignment_type,
+        "assignment_type": rule.assignment_type or rule.section,
         "label": label,
         "value": value,
         "current": rule.current,
@@ -161,6 +169,9 @@ def rule_summary(criteria: Criteria, translator: Any) -> list[str]:
             required=threshold_text(criteria.min_grade)))
     lines.extend(gettext("Score at least {required}% on {type}").format(required=threshold_text(value), type=name)
                  for name, value in criteria.min_type_grades.items())
+    lines.extend(gettext("Complete at least {required}% of {section}").format(required=threshold_text(value),
+                                                                            section=key)
+                 for key, value in criteria.min_section_completion.items())
     return lines
 
 

@@ -18,6 +18,7 @@ from credential_xblock.records import EligibilityContext, LearnerDataBackend, Le
 from credential_xblock.rules import (
     COMPLETION,
     GRADE,
+    SECTION_COMPLETION,
     Criteria,
     Evaluation,
     Message,
@@ -75,6 +76,8 @@ def summarize(report: Iterable[Row]) -> dict[str, int]:
 def _rule_column(rule) -> str:
     if rule.kind == COMPLETION:
         return "completion"
+    if rule.kind == SECTION_COMPLETION:
+        return f"section:{rule.section}"
     return "grade" if rule.kind == GRADE else f"grade:{rule.assignment_type}"
 
 

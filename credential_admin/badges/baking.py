@@ -21,16 +21,18 @@ OB_NS = "https://purl.imsglobal.org/ob/v3p0"
 CREDENTIAL_TAG = f"{{{OB_NS}}}credential"
 
 
-def credential_text(credential: dict[str, Any]) -> str:
-    """The JSON text that is baked (UTF-8, compact; "]]>" written as "]]\\u003e" so that it fits in CDATA)."""
-    text = json.dumps(credential, ensure_ascii=False, separators=(",", ":"))
+def credential_text(credential: dict[str, Any], ascii_only: bool = False) -> str:
+    """The JSON text that is baked, compact; "]]>" written as "]]\\u003e" so that it fits in CDATA. `ascii_only`
+    escapes every other character too (for SVG: XML refuses some characters JSON allows, e.g. U+FFFE)."""
+    text = json.dumps(credential, ensure_ascii=ascii_only, separators=(",", ":"))
     return text.replace("]]>", "]]\\u003e")
 
 
 def bake(image: bytes, content_type: str, credential: dict[str, Any]) -> bytes:
     """`image` with `credential` embedded."""
-    text = credential_text(credential)
-    return bake_png(image, text) if content_type == PNG else bake_svg(image, text)
+    if content_type == PNG:
+        return bake_png(image, credential_text(credential))
+    return bake_svg(image, credential_text(credential, ascii_only=True))
 
 
 def extract(data: bytes) -> str | None:

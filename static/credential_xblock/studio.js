@@ -49,7 +49,12 @@ function CredentialStudio(runtime, element, args) {
     function collect() {
         var data = {};
         ['display_name', 'level', 'min_completion', 'min_grade', 'template', 'description', 'allowed_modes',
-         'available_from'].forEach(function (name) { data[name] = form.elements[name].value; });
+         'available_from', 'validity_months', 'valid_until', 'badge_name', 'badge_description', 'badge_criteria',
+         'badge_image'
+        ].forEach(function (name) { data[name] = form.elements[name].value; });
+        data.min_section_completion = Array.prototype.filter.call(root.querySelectorAll('[data-section]'),
+            function (input) { return input.value.trim() !== ''; }
+        ).map(function (input) { return {section: input.getAttribute('data-section'), value: input.value}; });
         data.min_type_grades = Array.prototype.map.call(rows.querySelectorAll('[data-role="type-row"]'), function (row) {
             var type = row.querySelector('input[name="type"]').value;
             var error = row.querySelector('.cx-error-text');
@@ -115,7 +120,16 @@ function CredentialStudio(runtime, element, args) {
         }).catch(function () { showErrors({form: strings.failed}); });
     }
 
+    function readBadgeFile(event) {
+        var file = event.target.files[0];
+        if (!file) { return; }
+        var reader = new FileReader();
+        reader.onload = function () { form.elements.badge_image.value = reader.result; };
+        reader.readAsDataURL(file);
+    }
+
     form.addEventListener('submit', save);
+    root.querySelector('[data-role="badge-file"]').addEventListener('change', readBadgeFile);
     root.addEventListener('click', function (event) {
         var target = event.target.closest('[data-action]');
         if (!target) { return; }
@@ -123,5 +137,9 @@ function CredentialStudio(runtime, element, args) {
         if (action === 'add-row') { addRow(); }
         if (action === 'remove-row') { target.closest('[data-role="type-row"]').remove(); }
         if (action === 'cancel') { event.preventDefault(); notify('cancel', {}); }
+        if (action === 'clear-badge-image') {
+            form.elements.badge_image.value = '';
+            root.querySelector('[data-role="badge-file"]').value = '';
+        }
     });
 }
