@@ -249,8 +249,9 @@ def render(credential: Credential, payload: dict[str, Any], envelope: bytes, tem
 
     facts = credential.snapshot
     language = facts.get("language") or "en"
+    name = printable_name(credential, payload["name"])
     certificate = pdf.CertificateFacts(
-        learner_name=payload["name"], title=payload["title"], level=_level_label(payload["level"]),
+        learner_name=name, title=payload["title"], level=_level_label(payload["level"]),
         issued_on=date.fromisoformat(payload["issued_on"]), verify_url=payload["verify_url"],
         short_code=payload["code"], rules_met=tuple(rule_lines(payload["rules_met"], facts.get("language", ""))),
         issuer=payload["issuer"], language=language,
@@ -265,6 +266,22 @@ def render(credential: Credential, payload: dict[str, Any], envelope: bytes, tem
         return pdf.render_certificate(certificate, templates[key], payload=envelope)
     except Exception as exc:  # a bad template, a name no font covers: permanent, reported on the row
         raise RenderError(f"{type(exc).__name__}: {exc}") from exc
+
+
+def printable_name(credential: Credential, name: str) -> str:
+    """The learner's name as the fonts can print it: characters no font covers (an emoji newer than the fonts)
+    print as a visible replacement, with a warning logged and kept in the row's snapshot, and the credential is
+    still issued. The signed facts keep the name as it is."""
+    from credential_admin.issuing.pdf.fonts import font_chain
+
+    printed, missing = font_chain().printable(name)
+    if missing:
+        codes = [f"U+{ord(char):04X}" for char in missing]
+        log.warning("Credential %s: no font prints %s of the learner's name; printed replacements",
+                    credential.pk, ", ".join(codes))
+        credential.snapshot = {**credential.snapshot, "print_warnings": [
+            f"No font prints {code} in the learner's name: printed as a replacement." for code in codes]}
+    return printed
 
 
 def _level_label(level: str) -> str:

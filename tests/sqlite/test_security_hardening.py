@@ -368,3 +368,31 @@ def test_settings_pick_redis_when_the_deployment_has_one(monkeypatch, tmp_path):
     monkeypatch.setenv("CREDENTIAL_REDIS_URL", "redis://127.0.0.1:6379/3")
     assert caches(tmp_path)["default"] == {"BACKEND": "django.core.cache.backends.redis.RedisCache",
                                            "LOCATION": "redis://127.0.0.1:6379/3"}
+
+
+# ----- 7. names no font covers; bidi controls -----------------------------------------------------------------------
+
+def test_a_name_with_emoji_is_issued_with_what_can_be_printed(learner, config, make_credential, stored_bytes):
+    """😀 (Unicode 6) prints from the symbol fonts; 🥲 (Unicode 13) is in no packaged font: a visible replacement,
+    a warning on the row, and the credential is issued. The signed name stays as the learner wrote it."""
+    import json
+
+    from tests.pdf_samples import pdftotext
+
+    name = "Zoë 😀 Kowalski 🥲"
+    credential = make_credential(learner, config, name=name)
+    assert credential.status == Credential.Status.ISSUED
+    assert json.loads(credential.payload)["name"] == name
+    assert credential.snapshot["print_warnings"] == [
+        "No font prints U+1F972 in the learner's name: printed as a replacement."]
+    text = pdftotext(stored_bytes(credential))
+    assert "Zoë 😀 Kowalski \ufffd" in text
+
+
+def test_bidi_controls_in_a_name_do_not_reorder_the_printed_line(learner, config, make_credential, stored_bytes):
+    from tests.pdf_samples import pdftotext
+
+    credential = make_credential(learner, config, name="Eve \u202eevil\u202c Smith \u2067x")
+    text = pdftotext(stored_bytes(credential))
+    assert "Eve evil Smith x" in text
+    assert "live" not in text

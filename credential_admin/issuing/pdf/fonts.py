@@ -36,7 +36,14 @@ DEBIAN_DEFAULTS = (
     "/usr/share/fonts/truetype/noto/NotoSansEthiopic-Regular.ttf",
     "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
     "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
+    # Symbols and emoji (names carry them): Noto's monochrome symbol fonts, then Symbola (fonts-symbola, "free for
+    # any use"; emoji up to Unicode 9 as TrueType outlines, which colour emoji fonts are not).
+    "/usr/share/fonts/truetype/noto/NotoSansSymbols-Regular.ttf",
+    "/usr/share/fonts/truetype/noto/NotoSansSymbols2-Regular.ttf",
+    "/usr/share/fonts/truetype/noto/NotoSansMath-Regular.ttf",
+    "/usr/share/fonts/truetype/ancient-scripts/Symbola_hint.ttf",
 )
+REPLACEMENT = "\ufffd"  # printed for a character no font covers
 # Glyphs most certificates need, built into a subset shared by every document once per process: ASCII, Latin-1
 # and Latin Extended-A letters (most European names), typographic punctuation.
 COMMON_CHARS = "".join(chr(c) for c in [*range(32, 127), *range(0xA0, 0x180), 0x2013, 0x2014, 0x2018, 0x2019, 0x201C,
@@ -223,6 +230,22 @@ class FontChain:
             if font.covers(char):
                 return font
         raise GlyphMissingError(_missing_message(char, self.fonts))
+
+    def printable(self, text: str) -> tuple[str, tuple[str, ...]]:
+        """`text` as this chain can print it, and the characters it could not: each character no font covers
+        becomes a visible U+FFFD (or "?" if no font has that either); an invisible one (a variation selector, a
+        joiner) is dropped. Emoji newer than the fonts, for example, print as replacements instead of failing."""
+        if self.fonts[0].charset.issuperset(text):
+            return text, ()
+        printed, missing = [], []
+        for char in text:
+            if any(font.covers(char) for font in self.fonts):
+                printed.append(char)
+                continue
+            missing.append(char)
+            if not (char in _JOINERS or unicodedata.category(char) in ("Mn", "Cf")):
+                printed.append(REPLACEMENT if any(font.covers(REPLACEMENT) for font in self.fonts) else "?")
+        return "".join(printed), tuple(missing)
 
     def runs(self, text: str, primary: Font | None = None) -> list[tuple[Font, str]]:
         """Split `text` into runs of one font each; marks, joiners and spaces stay with their neighbours."""

@@ -28,6 +28,9 @@ _WORDS = re.compile(r"[^ /]*[ /]|[^ /]+")
 _RTL_CHARS = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc\U00010800-\U00010fff\U0001e800-\U0001efff"
                         "\u200f\u202b\u202e\u2067]")  # right-to-left scripts and marks
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")  # Unicode category Cc
+# Explicit bidi formatting (embeddings, overrides, isolates) and marks: invisible, and able to reorder the printed
+# text around them, so a name carrying them could rearrange its line. Printed text never keeps them.
+_BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 # A positioned glyph is a plain tuple (plain tuples of numbers and strings are not tracked by the garbage
@@ -63,8 +66,9 @@ def _line(text: str, glyphs: list[Glyph], spans: tuple[tuple[int, int, str], ...
 
 @lru_cache(maxsize=4096)
 def clean(text: str) -> str:
-    """`text` as one line for printing: NFC, whitespace runs as single spaces; control characters refused."""
-    text = unicodedata.normalize("NFC", _SPACE.sub(" ", text)).strip()
+    """`text` as one line for printing: NFC, whitespace runs as single spaces, bidi controls removed; control
+    characters refused."""
+    text = unicodedata.normalize("NFC", _SPACE.sub(" ", _BIDI_CONTROLS.sub("", text))).strip()
     control = _CONTROL.search(text)
     if control:
         raise ValueError(f"Text contains the control character U+{ord(control.group()):04X}: {text!r}")
