@@ -20,13 +20,15 @@ from credential_admin import conf
 from credential_admin.issuing import signing
 from credential_admin.issuing.pipeline import normalize_code, rule_lines
 from credential_admin.models import Credential, CredentialConfig
+from credential_admin.retirement import is_withdrawn
 
 PUBLIC_STATUSES = (Credential.Status.ISSUED, Credential.Status.SUPERSEDED, Credential.Status.REVOKED)
 VERIFICATION_ID = re.compile(r"[A-Za-z0-9_-]{16,64}")
 SHORT_CODE = re.compile(r"[0-9A-Z]{8,16}")
 # Only these columns are read for public pages: nothing else about the learner ever reaches a template.
 ROW_FIELDS = ("id", "verification_id", "short_code", "status", "snapshot", "issued_on", "reissued_at", "revoked_at",
-              "revocation_reason", "payload", "signature", "key_id", "pdf_sha256", "config", "user")
+              "revocation_reason", "payload", "signature", "key_id", "pdf_sha256", "config", "user", "expires_at")
+EXPIRED = "expired"  # a public status computed from `expires_at`, never stored
 
 
 def find(verification_id: str) -> Credential | None:
@@ -101,6 +103,9 @@ class PublicFacts:
     revoked_at: datetime | None = None
     revocation_reason: str | None = None
     payload: dict[str, Any] = field(default_factory=dict)
+    withdrawn: bool = False  # revoked because the holder's account was retired: no name, no signed facts
+    expires_at: datetime | None = None  # end of validity; status is "expired" once past it
+    courses: list[dict[str, Any]] = field(default_factory=list)  # a Learning Path's: key, title, rules in words
 
 
 def signed_payload(credential: Credential) -> dict[str, Any] | None:
@@ -136,7 +141,7 @@ def facts_of(credential: Credential, signed: dict[str, Any] | None = None) -> Pu
     return PublicFacts(
         verification_id=credential.verification_id,
         code=credential.formatted_code,
-        status=credential.status,
+        status=EXPIRED if credential.is_expired() else credential.status,
         name=displayed_name(credential, str(facts.get("name") or "")),
         title=str(facts.get("title") or ""),
         level=level,
@@ -154,7 +159,17 @@ def facts_of(credential: Credential, signed: dict[str, Any] | None = None) -> Pu
         revocation_reason=(credential.revocation_reason or None)
         if credential.status == Credential.Status.REVOKED and conf.feature("SHOW_REVOCATION_REASON") else None,
         payload=payload or {},
+        withdrawn=is_withdrawn(credential),
+        expires_at=credential.expires_at,
+        courses=path_courses(facts.get("courses")),
     )
+
+
+def path_courses(printed: Any) -> list[dict[str, Any]]:
+    """A Learning Path credential's printed courses, each with its met rules in the reader's language."""
+    return [{"key": str(course.get("key") or ""), "title": str(course.get("title") or ""),
+             "rules": rule_lines(course.get("rules_met") or [], get_language())}
+            for course in (printed if isinstance(printed, list) else []) if isinstance(course, dict)]
 
 
 def displayed_name(credential: Credential, printed: str) -> str | None:
