@@ -73,3 +73,26 @@ def edit_printed_text(pdf: bytes, old: str, new: str) -> bytes:
         writer.write(out)
         return out.getvalue()
     raise AssertionError(f"{old!r} is not printed in this PDF")
+
+
+def overlay_name(pdf: bytes, new_name: str) -> bytes:
+    """An overlay forgery: a white band over the learner's name and `new_name` drawn on it, merged onto the first
+    page; the original text, its fonts and the embedded signed data stay in the file."""
+    from reportlab.lib.colors import white
+
+    reader = PdfReader(io.BytesIO(pdf))
+    box = reader.pages[0].mediabox
+    width, height = float(box.width), float(box.height)
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=(width, height))
+    canvas.setFillColor(white)
+    canvas.rect(0, height * 0.35, width, height * 0.3, stroke=0, fill=1)
+    canvas.setFillColorRGB(0, 0, 0)
+    canvas.setFont("Helvetica-Bold", 34)
+    canvas.drawCentredString(width / 2, height / 2, new_name)
+    canvas.save()
+    writer = PdfWriter(clone_from=reader)
+    writer.pages[0].merge_page(PdfReader(io.BytesIO(buffer.getvalue())).pages[0])
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

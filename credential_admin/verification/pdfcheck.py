@@ -46,6 +46,14 @@ FACT_LABELS = {
 }
 
 
+# When nothing we can read differs, the file still is not the issued one: a name drawn over the page leaves the
+# signed data and the original text in place. Nothing here may suggest the file can be trusted.
+UNCONFIRMED = gettext_lazy(
+    "Its signed data and the text we could read on it match the record, but what the file shows cannot be "
+    "confirmed: something drawn over the page, such as another name, would not be detected. Compare what it shows "
+    "with the issued facts below.")
+
+
 @dataclass
 class PdfCheck:
     """The verdict (`MATCH`, `ALTERED`, `DIFFERENT` or `INVALID`) and the specific findings, in plain language.
@@ -80,8 +88,7 @@ def check(credential: Credential, data: bytes) -> PdfCheck:
     findings += _envelope_findings(credential, envelope)
     findings += _visible_text_findings(credential, data)
     if len(findings) == 1:
-        findings.append(_("Its signed data and the facts we could read on it match the record: it was probably "
-                          "re-saved or edited elsewhere in the file."))
+        findings.append(str(UNCONFIRMED))
     return PdfCheck(ALTERED, findings)
 
 
@@ -113,9 +120,8 @@ def _envelope_findings(credential: Credential, envelope: signing.Envelope | None
         return [_("It carries no signed data from this site: the embedded signature was removed or damaged.")]
     if not envelope.verifies():
         return [_("The signed data inside the file was tampered with: its signature does not verify.")]
-    try:
-        embedded = envelope.facts
-    except ValueError:
+    embedded = envelope.facts  # JSON already (open_envelope checked), but not necessarily an object of facts
+    if not isinstance(embedded, dict):
         return [_("The signed data inside the file cannot be read.")]
     if embedded.get("id") != credential.verification_id:
         return [_("The signed data inside the file belongs to a different credential.")]

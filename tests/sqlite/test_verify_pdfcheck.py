@@ -10,11 +10,15 @@ from pypdf import PdfReader, PdfWriter
 
 from credential_admin.issuing import signing
 from credential_admin.issuing.pipeline import render
+from credential_admin.models import Credential
 from tests.pdf_samples import check_findings as findings
-from tests.pdf_samples import edit_printed_text
+from tests.pdf_samples import edit_printed_text, overlay_name
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_rate_limits")]
 NAME = "Zoë Ångström-Kowalski"
+UNCONFIRMED = ("Its signed data and the text we could read on it match the record, but what the file shows cannot be "
+               "confirmed: something drawn over the page, such as another name, would not be detected. Compare what "
+               "it shows with the issued facts below.")
 
 
 @pytest.fixture
@@ -62,8 +66,7 @@ def test_resaved_but_unchanged(client, issued):
     out = io.BytesIO()
     PdfWriter(clone_from=PdfReader(io.BytesIO(pdf))).write(out)
     result = findings(upload(client, credential, out.getvalue()))
-    assert result[0] == "altered" and len(result) == 3
-    assert result[2].startswith("Its signed data and the facts we could read on it match the record")
+    assert result == ["altered", "This file is not byte for byte the certificate that was issued.", UNCONFIRMED]
 
 
 def test_tampered_embedded_payload(client, issued):
@@ -153,3 +156,51 @@ def test_malformed_posts_never_500(client, issued, body, content_type):
     response = client.generic("POST", f"/credentials/verify/{credential.verification_id}/", body,
                               content_type=content_type)
     assert response.status_code == 400
+
+
+def test_overlay_forgery_stays_altered_and_never_sounds_trustworthy(client, issued):
+    """A new name drawn over the old one; the original text and the signed data stay in the file, so nothing we
+    can read differs. The verdict stays Altered, the wording says what it shows cannot be confirmed, and the
+    issued facts follow on the page to compare with."""
+    credential, pdf = issued
+    forged = overlay_name(pdf, "Mallory Forger")
+    text = PdfReader(io.BytesIO(forged)).pages[0].extract_text()
+    assert "Mallory Forger" in text and NAME in text  # both are in the file; only the new one is visible
+    response = upload(client, credential, forged)
+    assert findings(response) == ["altered", "This file is not byte for byte the certificate that was issued.",
+                                  UNCONFIRMED]
+    html = response.content.decode()
+    assert "Altered: this file differs" in html and "probably" not in html
+    record = html[html.index("</section>"):]  # the issued facts, after the check's result
+    for fact in (NAME, "Intro to Botany", credential.formatted_code):
+        assert fact in record, fact
+
+
+def test_signed_facts_that_differ_from_the_record_are_named(client, issued):
+    """The file carries facts this site signed for this credential, but the record now says otherwise (a
+    correction made in place): each differing signed fact and printed fact is named."""
+    credential, pdf = issued
+    corrected = {**json.loads(credential.payload), "title": "Intro to Botany II", "issued_on": "2026-03-05"}
+    data, signature, key_id = signing.sign(corrected)
+    Credential.objects.filter(pk=credential.pk).update(payload=data.decode(), signature=signature, key_id=key_id,
+                                                       pdf_sha256="f" * 64)
+    credential.refresh_from_db()
+    assert findings(upload(client, credential, pdf))[1:] == [
+        "This file is not byte for byte the certificate that was issued.",
+        "the course or path title was changed",
+        "the issue date was changed",
+        "The title printed on the file does not match the record: it was changed.",
+    ]
+
+
+def test_unreadable_signed_data_is_reported(client, issued):
+    """Data signed with this site's key that is JSON but not an object of facts (it cannot be matched to
+    anything). The old code raised AttributeError here (a 500)."""
+    credential, _pdf = issued
+    key = signing.active_key()
+    garbage = b'["certificate", "of", "nothing"]'
+    envelope = signing.envelope(garbage, signing.b64encode(key.private.sign(garbage)), key.key_id,
+                                json.loads(credential.payload)["verify_url"])
+    result = findings(upload(client, credential, render(credential, json.loads(credential.payload), envelope)))
+    assert result[1:] == ["This file is not byte for byte the certificate that was issued.",
+                          "The signed data inside the file cannot be read."]
