@@ -18,6 +18,7 @@ The learner is always ``request.user``. URL map (names in the ``standalone`` nam
 from __future__ import annotations
 
 import logging
+import math
 
 from completion.models import BlockCompletion
 from django.conf import settings
@@ -123,7 +124,7 @@ def unit_view(request: HttpRequest, course_key: str, unit_id: str) -> HttpRespon
         "course": course, "unit": unit, "outline": _outline(course, user, unit_id),
         "components": components, "head_html": "".join(dict.fromkeys(head)), "foot_html": "".join(dict.fromkeys(foot)),
         "enrollment": enrollment, "may_view": may_view, "handler_base": _handler_base(course_key, "xblock"),
-        "view_delay_ms": view_delay_ms(), "view_delay_s": round(view_delay_ms() / 1000),
+        "view_delay_ms": view_delay_ms(), "view_delay_s": math.ceil(view_delay_ms() / 1000),
     })
 
 

@@ -102,10 +102,13 @@ def test_check_a_pdf(page, live_server, credentials, artifact_path, stored_bytes
     url = f"{live_server.url}/credentials/verify/{credential.verification_id}/"
     for path, verdict, state in ((genuine, "Genuine", "pdf-genuine"), (forged, "Altered", "pdf-altered")):
         page.goto(url)
-        page.get_by_label("Certificate PDF").set_input_files(str(path))
-        page.get_by_role("button", name="Check this PDF").click()
+        page.get_by_label("Certificate PDF or badge image").set_input_files(str(path))
+        page.get_by_role("button", name="Check this file").click()
         result = page.locator("#check-result")
         result.wait_for()
+        # the verdict opens the page and takes the focus, above the record's own status
+        assert page.evaluate("document.activeElement.id") == "check-result"
+        assert page.evaluate("document.querySelector('main').firstElementChild.id") == "check-result"
         assert result.inner_text().startswith(("✓ " if verdict == "Genuine" else "✕ ") + verdict)
         result.scroll_into_view_if_needed()
         shot(page, state, artifact_path)
