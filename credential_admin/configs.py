@@ -20,13 +20,15 @@ from credential_admin.models import CredentialConfig
 from credential_admin.paths import is_path_key
 from credential_xblock.rules import CriteriaError, check_assignment_types, check_sections, parse_criteria
 from credential_xblock.settings_form import parse_available_from as form_available_from
+from credential_xblock.settings_form import parse_valid_until as form_valid_until
+from credential_xblock.settings_form import parse_validity_months as form_validity_months
 
 log = logging.getLogger(__name__)
 BLOCK_TYPE = "credential"
 RULE_FIELDS = ("min_completion", "min_grade", "min_type_grades", "min_section_completion")
 BADGE_FIELDS = ("badge_name", "badge_description", "badge_criteria", "badge_image")
 FIELDS = ("display_name", "level", *RULE_FIELDS, *BADGE_FIELDS, "template", "description",
-          "allowed_modes", "available_from")
+          "allowed_modes", "available_from", "validity_months", "valid_until")
 
 
 @dataclass(frozen=True)
@@ -94,8 +96,21 @@ def config_values(block: PublishedBlock, assignment_types: Iterable[str] | None,
         "criteria": criteria.to_dict(), "template": str(values.get("template") or ""),
         "description": str(values.get("description") or ""), "allowed_modes": sorted(modes),
         "available_from": parse_available_from(values.get("available_from")), "is_published": True,
-        **badge_values(values, level),
+        **badge_values(values, level), **validity_values(values),
     }
+
+
+def validity_values(values: Mapping[str, Any]) -> dict[str, Any]:
+    """The validity period: months after issue or a fixed last day (Studio refuses both at once)."""
+    result = {}
+    for key, parse in (("validity_months", form_validity_months), ("valid_until", form_valid_until)):
+        try:
+            result[key] = parse(values.get(key))
+        except ValueError as exc:
+            raise ValueError(f"{key}: {exc.args[0].render()}") from None
+    if result["validity_months"] and result["valid_until"]:
+        raise ValueError("validity_months and valid_until: set one of them, not both.")
+    return result
 
 
 def badge_values(values: Mapping[str, Any], level: str) -> dict[str, str]:

@@ -113,10 +113,24 @@ class CredentialFieldsMixin(XBlockMixin):
         scope=Scope.settings,
     )
 
+    validity_months = String(
+        display_name=N_("Valid for (months)"),
+        help=N_("Credentials expire this many months after their issue date (a whole number, 1-600); empty: they "
+                "do not expire."),
+        default="",
+        scope=Scope.settings,
+    )
+    valid_until = String(
+        display_name=N_("Valid until"),
+        help=N_("Or a fixed last day of validity for every credential (an ISO date, 2027-12-31); empty: none."),
+        default="",
+        scope=Scope.settings,
+    )
+
     editable_fields = (
         "display_name", "level", "min_completion", "min_grade", "min_type_grades", "min_section_completion",
-        "template", "description", "allowed_modes", "available_from", "badge_name", "badge_description",
-        "badge_criteria", "badge_image",
+        "template", "description", "allowed_modes", "available_from", "validity_months", "valid_until",
+        "badge_name", "badge_description", "badge_criteria", "badge_image",
     )
 
     def raw_criteria(self) -> dict:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping
-from datetime import UTC, datetime, time
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from typing import Any
 
@@ -65,6 +65,48 @@ def parse_available_from(value: str) -> datetime | None:
     return moment
 
 
+MAX_VALIDITY_MONTHS = 600
+
+
+def parse_validity_months(value: Any) -> int | None:
+    """A validity period in whole months (1-600), or None when empty; ValueError carrying a Message otherwise."""
+    text = _as_text(value).strip()
+    if not text:
+        return None
+    if not text.isdigit() or not 1 <= int(text) <= MAX_VALIDITY_MONTHS:
+        raise ValueError(Message(N_('"{value}" is not a number of months: use a whole number from 1 to {high}.'),
+                                 {"value": text, "high": MAX_VALIDITY_MONTHS}))
+    return int(text)
+
+
+def parse_valid_until(value: Any) -> date | None:
+    """A fixed last day of validity (an ISO date), or None when empty; ValueError carrying a Message otherwise."""
+    text = _as_text(value).strip()
+    if not text:
+        return None
+    try:
+        day = date.fromisoformat(text) if len(text) == 10 else None
+    except ValueError:
+        day = None
+    if day is None or not MIN_YEAR <= day.year <= MAX_YEAR:
+        raise ValueError(Message(N_('"{value}" is not a date: use the form 2027-12-31.'), {"value": text}))
+    return day
+
+
+def _validity(errors: dict, data: Mapping[str, Any]) -> dict[str, str]:
+    """The validity fields as typed (trimmed), with a message for each bad one and for both set at once."""
+    clean = {}
+    for key, parse in (("validity_months", parse_validity_months), ("valid_until", parse_valid_until)):
+        clean[key] = _as_text(data.get(key)).strip()
+        try:
+            parse(clean[key])
+        except ValueError as exc:
+            errors[key] = exc.args[0]
+    if clean["validity_months"] and clean["valid_until"] and "valid_until" not in errors:
+        errors["valid_until"] = Message(N_("Set a number of months or an end date, not both."))
+    return clean
+
+
 def clean_settings(
     data: Mapping[str, Any],
     assignment_types: Callable[[], Iterable[str]],
@@ -94,6 +136,7 @@ def clean_settings(
         "badge_criteria": _text(errors, "badge_criteria", data.get("badge_criteria"), MAX_DESCRIPTION, multiline=True),
         "badge_image": _badge_image(errors, data.get("badge_image")),
     }
+    clean.update(_validity(errors, data))
     if clean["level"] == LEVEL_BADGE and not clean["badge_name"] and "badge_name" not in errors:
         errors["badge_name"] = Message(N_("A badge needs a name."))
     if clean["template"] and "template" not in errors:

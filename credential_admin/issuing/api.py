@@ -31,6 +31,7 @@ class CredentialState:
     issued_on: date | None
     short_code: str
     linkedin_url: str = ""  # badges: LinkedIn's "Add to profile" for the issued badge
+    expires_on: date | None = None  # the last day of validity; status "expired" after it
 
 
 def _state(credential: Credential | None) -> CredentialState | None:
@@ -42,7 +43,8 @@ def _state(credential: Credential | None) -> CredentialState | None:
         linkedin_url=add_to_profile_url(badge["name"], credential.snapshot.get("issuer", ""), credential.issued_on,
                                         pipeline.verify_url(credential.verification_id),
                                         credential.formatted_code) if badge else "",
-        status=credential.status,
+        status="expired" if credential.is_expired() else credential.status,
+        expires_on=credential.expires_at.date() if credential.expires_at else None,
         verify_url=pipeline.verify_url(credential.verification_id) if issued else "",
         download_url=reverse("credential_admin:credential_download", args=[credential.verification_id])
         if issued else "",

@@ -132,7 +132,14 @@ def badge_facts(credential: Credential, facts: PublicFacts) -> openbadges.BadgeF
         recipient_salt=salted_hmac("credential_admin.ob3.recipient", credential.verification_id).hexdigest()[:32]
         if hidden else None,
         image=f"{achievement_url(credential.config_id)}image/" if badge else "",
+        valid_until=facts.expires_at,
+        courses=tuple((c["key"], c["title"], course_url(c["key"])) for c in facts.courses),
     )
+
+
+def course_url(course_key: str) -> str:
+    """A course's public address, for a Learning Path credential's alignments."""
+    return f"{conf.base_url()}/courses/{quote(course_key, safe=':+')}/about"
 
 
 def sign_document(unsigned: dict[str, Any], created: datetime, org: str = "") -> dict[str, Any]:

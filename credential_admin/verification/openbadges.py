@@ -49,6 +49,8 @@ class BadgeFacts:
     status: dict[str, Any]
     recipient_salt: str | None = None
     image: str = ""
+    valid_until: datetime | None = None  # the end of validity, when the credential expires
+    courses: tuple[tuple[str, str, str], ...] = ()  # a Learning Path's courses: (course key, title, URL)
 
 
 def timestamp(moment: datetime) -> str:
@@ -78,6 +80,10 @@ def achievement(facts: BadgeFacts) -> dict[str, Any]:
               "description": facts.achievement_description, "criteria": {"narrative": facts.criteria}}
     if facts.level in ACHIEVEMENT_TYPES:
         result["achievementType"] = ACHIEVEMENT_TYPES[facts.level]
+    if facts.courses:  # a Learning Path: a learning program, aligned to each of its courses
+        result["achievementType"] = "LearningProgram"
+        result["alignment"] = [{"type": ["Alignment"], "targetCode": key, "targetName": title, "targetUrl": url}
+                               for key, title, url in facts.courses]
     if facts.image:
         result["image"] = {"id": facts.image, "type": "Image", "caption": facts.achievement_name}
     return result
@@ -95,6 +101,7 @@ def build(facts: BadgeFacts) -> dict[str, Any]:
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
         "issuer": facts.issuer.profile(),
         "validFrom": timestamp(facts.valid_from),
+        **({"validUntil": timestamp(facts.valid_until)} if facts.valid_until else {}),
         "name": facts.title,
         "credentialSubject": subject,
         "credentialStatus": facts.status,

@@ -22,7 +22,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
-from credential_admin import conf, ratelimit
+from credential_admin import conf, ratelimit, tracking
 from credential_admin.badges import images
 
 from . import badgecheck, export, pdfcheck, records
@@ -98,6 +98,9 @@ def page(request: HttpRequest, verification_id: str) -> HttpResponse:
     if credential is None:
         return not_found(request)
     facts = records.facts_of(credential)
+    tracking.emit(tracking.VERIFICATION_VIEWED, {"credential_id": facts.verification_id, "status": facts.status,
+                                                 "course_id": credential.config_course_key,
+                                                 "pdf_check": request.method == "POST"})
     context: dict[str, Any] = {"facts": facts, "max_upload": filesizeformat(max_upload_bytes()),
                                "badge": facts.payload.get("badge") if facts.level == "badge" else None}
     if context["badge"]:
@@ -183,6 +186,8 @@ def public_json(facts: records.PublicFacts) -> dict[str, Any]:
         "superseded_by": page_url(facts.superseded_by) if facts.superseded_by else None,
         "revoked_at": facts.revoked_at.isoformat() if facts.revoked_at else None,
         "revocation_reason": facts.revocation_reason,
+        "expires_at": facts.expires_at.isoformat() if facts.expires_at else None,
+        **({"courses": facts.courses} if facts.courses else {}),  # a Learning Path credential's courses
     }
     if facts.name is not None and facts.payload:
         data["signature"]["payload"] = json.dumps(facts.payload, ensure_ascii=False)

@@ -122,7 +122,8 @@ def test_name_equal_to_username_is_never_shown(client, learner, config, make_cre
 
 
 JSON_FIELDS = {"verification_id", "code", "status", "name", "title", "level", "issued_on", "reissued_at",
-               "rules_met", "issuer", "course", "signature", "superseded_by", "revoked_at", "revocation_reason"}
+               "rules_met", "issuer", "course", "signature", "superseded_by", "revoked_at", "revocation_reason",
+               "expires_at"}
 
 
 def _values(node):
@@ -153,6 +154,7 @@ def test_json_every_field_checked(client, learner, config, public_name, make_cre
     assert data["issuer"] == "Demo Academy" and data["course"] == "course-v1:DemoX+BOT101+2026"
     assert data["superseded_by"] is None and data["revoked_at"] == "2026-05-06T07:08:00+00:00"
     assert data["revocation_reason"] is None  # SHOW_REVOCATION_REASON is off by default
+    assert data["expires_at"] is None  # no validity period on the config
     signature = data["signature"]
     assert signature["valid"] is True and signature["algorithm"] == "Ed25519" and signature["key_id"]
     assert ("payload" in signature) is public_name
