@@ -174,3 +174,31 @@ def test_overrides_and_configurations_refuse_bad_input(setup):
     with pytest.raises(path_configs.PathConfigError, match="is not a number"):
         path_configs.create(PATH, "achievement", min_path_grade="lots")
     assert not config.path.overrides.exists()
+
+
+def test_verification_page_and_open_badge_list_the_courses(setup, client):
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+    from credential_admin.verification import multibase
+    from tests.unit.test_openbadges import independent_verify
+
+    courses, path, _config = setup
+    member = learner("member", courses, (16, 17, 20), path)
+    run("--path", PATH)
+    page = f"/credentials/verify/{Credential.objects.get(user=member).verification_id}/"
+    html = " ".join(client.get(page).content.decode().split())
+    assert "Data Science path" in html and "Courses of the learning path" in html
+    muted = '<span class="muted">'
+    assert (f"<li>Statistics {muted}— Completed 80% of the course (required 80%)</span></li>"
+            f"<li>Python for Data {muted}— Completed 85% of the course (required 80%)</span></li>") in html
+    as_json = client.get(f"{page}json/").json()
+    assert [c["title"] for c in as_json.get("courses", [])] == TITLES
+    badge = client.get(f"{page}ob3/").json()
+    achievement = badge["credentialSubject"]["achievement"]
+    assert achievement["achievementType"] == "LearningProgram"
+    assert [(a["targetCode"], a["targetName"]) for a in achievement["alignment"]] == list(zip(KEYS, TITLES,
+                                                                                             strict=True))
+    assert achievement["alignment"][0]["targetUrl"] == "https://lms.example.org/courses/course-v1:Demo+C1+2026/about"
+    key = client.get(badge["proof"]["verificationMethod"].removeprefix("https://lms.example.org")).json()
+    public_key = Ed25519PublicKey.from_public_bytes(multibase.ed25519_from_multikey(key["publicKeyMultibase"]))
+    assert independent_verify(badge, public_key)
