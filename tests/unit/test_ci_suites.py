@@ -118,3 +118,10 @@ def test_hypothesis_runs_without_a_per_example_deadline():
 
     assert settings().deadline is None
     assert settings.get_profile("ci").deadline is None and settings.get_profile("ci").derandomize
+
+
+def test_no_tracked_file_names_a_path_of_this_machine():
+    """Files refer to each other by their place in the repository, never by where one checkout happened to be."""
+    tracked = subprocess.run(["git", "grep", "-l", "-I", "-E", r"/work/(main|shared)\b", "--", "."], cwd=ROOT,
+                             capture_output=True, text=True, check=False)
+    assert tracked.stdout.split() == []

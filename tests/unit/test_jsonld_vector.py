@@ -10,7 +10,7 @@ from pyld.jsonld import JsonLdError
 
 from credential_admin.verification import dataintegrity, jsonld, multibase
 
-VECTOR_DIR = Path(__file__).parent / "test_jsonld_vectors"  # copies of /work/shared/vc
+VECTOR_DIR = Path(__file__).parent / "test_jsonld_vectors"  # the 1EdTech vector files, copied unchanged
 VECTOR = json.loads((VECTOR_DIR / "testvector.json").read_text(encoding="utf-8"))
 CANONICAL = (VECTOR_DIR / "testvector-canonical.nq").read_text(encoding="utf-8")
 KEY = Ed25519PrivateKey.from_private_bytes(bytes.fromhex(VECTOR["private_key_hex"]))
