@@ -85,6 +85,30 @@ def auto_issue(user_id: int, course_key: str, kind: str) -> int:
     return autoissue.evaluate(user_id, course_key, kind)
 
 
+@shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True, name="credential_admin.send_emails")
+def send_emails(credential_ids: Sequence[int], event: str) -> int:
+    """Email learners their issued or reissued credentials (credential_admin.notifications)."""
+    from credential_admin import notifications
+
+    return notifications.send(credential_ids, event)
+
+
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, ignore_result=True,
+             name="credential_admin.reissue_after_name_change")
+def reissue_after_name_change(self, user_id: int) -> dict:
+    """Reissue the learner's issued credentials that print an old name (idempotent: the others are left alone);
+    retried with backoff while some fail (a storage outage)."""
+    from credential_admin.issuing import lifecycle
+
+    outcomes = lifecycle.reissue_for_user(user_id, actor=lifecycle.Actor.system("name-change"),
+                                          reason="name change")
+    failed = [o for o in outcomes if o.error]
+    if failed and lifecycle.reissue_enabled() and not self.request.is_eager \
+            and self.request.retries < max_retries():
+        raise self.retry(countdown=retry_countdown(self.request.retries), max_retries=None)
+    return {"reissued": sum(o.new is not None for o in outcomes), "failed": len(failed)}
+
+
 def _load_app() -> None:
     """Make the configured Celery app current (standalone); inside the LMS the platform's app already is."""
     name = conf.get("CELERY_APP")
@@ -114,7 +138,19 @@ def queue_sync(course_key: str, actor_id: int | None = None) -> None:
     transaction.on_commit(lambda: sync_course.delay(course_key, actor_id))
 
 
+def queue_name_change(user_id: int) -> None:
+    """Reissue this learner's credentials in a task, once the current transaction (the profile save) commits."""
+    _load_app()
+    transaction.on_commit(lambda: reissue_after_name_change.delay(user_id))
+
+
 def queue_auto_issue(user_id: int, course_key: str, kind: str, countdown: int) -> None:
     """Evaluate this learner in `countdown` seconds (now: the caller runs after commit already)."""
     _load_app()
     auto_issue.apply_async((user_id, course_key, kind), countdown=countdown)
+
+
+def queue_emails(credential_ids: Sequence[int], event: str) -> None:
+    """Send the emails of these credentials from a task (the caller runs after commit already)."""
+    _load_app()
+    send_emails.delay(list(credential_ids), event)

@@ -7,3 +7,5 @@ from credential_admin.standalone.settings import configure
 
 globals().update(configure(Path(os.environ.get("CREDENTIAL_TEST_DIR") or tempfile.mkdtemp(prefix="credtest-"))))
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# pytest-django collects mail in memory for tests; the benchmarks, which also use these settings, send none.
+EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"

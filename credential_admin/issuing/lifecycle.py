@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from credential_admin import conf
+from credential_admin import conf, notifications
 from credential_admin.issuing import expiry, pipeline, storage
 from credential_admin.issuing.audit import entry
 from credential_admin.models import Credential, CredentialConfig
@@ -139,6 +139,7 @@ def reissue(credential: Credential, *, actor: Actor, reason: str = "", force: bo
         old.save(update_fields=["superseded_by", "modified"])
         _audit("superseded", old, actor, superseded_by=new.verification_id, reason=reason or None)
         _audit("reissued", new, actor, supersedes=old.verification_id, reason=reason or None)
+        notifications.credentials_changed(notifications.REISSUED, [new])
     return new
 
 
@@ -230,6 +231,7 @@ def revoke(credential: Credential, *, actor: Actor, reason: str) -> Credential:
         row.save(update_fields=["status", "active", "revoked_at", "revoked_by", "revocation_reason",
                                 "reinstated_at", "modified"])
         _audit("revoked", row, actor, reason=reason)
+        notifications.credentials_changed(notifications.REVOKED, [row])
     return row
 
 
@@ -257,6 +259,7 @@ def reinstate(target: Credential | Any, config: CredentialConfig | None = None, 
         row.reinstated_at = timezone.now()
         row.save(update_fields=["reinstated_at", "modified"])
         _audit("reinstated", row, actor, reason=(reason or "").strip() or None)
+        notifications.credentials_changed(notifications.REINSTATED, [row])
     return row
 
 
@@ -282,6 +285,7 @@ def grant(user, config: CredentialConfig, *, actor: Actor, reason: str) -> Crede
                 config=config, snapshot=facts)
             pipeline.finish(row)
             _audit("granted", row, actor, reason=reason)
+            notifications.credentials_changed(notifications.ISSUED, [row])
     except IntegrityError:
         raise LifecycleError(_("{user} already holds this credential (or one is being issued).").format(
             user=user.get_username())) from None

@@ -25,7 +25,7 @@ from django.utils import timezone as dj_timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from credential_admin import conf
+from credential_admin import conf, notifications
 from credential_admin.badges.artefact import badge_facts, baked_image, extension
 from credential_admin.issuing import expiry, signing, storage
 from credential_admin.issuing.audit import entry, record, record_many
@@ -307,6 +307,7 @@ def _lock_and_issue(credential_id: int, actor) -> Credential | None:
     if credential is not None:
         finish(credential)
         _issued_entry(credential, actor).save()
+        notifications.credentials_changed(notifications.ISSUED, [credential])
     return credential
 
 
@@ -442,6 +443,7 @@ def _issue_each(credentials: Sequence[Credential], result: BatchResult, actor) -
         done.append(credential)
     _save_issued(done)
     AuditLog.objects.bulk_create(_issued_entry(credential, actor) for credential in done)
+    notifications.credentials_changed(notifications.ISSUED, done)
     for credential, reason in failures:
         mark_failed(credential.pk, reason, actor)
         result.failed[credential.user_id] = reason
