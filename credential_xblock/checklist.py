@@ -157,6 +157,11 @@ def _rule_item(rule: RuleResult, translator: Any) -> dict:
     }
 
 
+def badge_item(name: str, description: str, image: str) -> dict:
+    """A badge above its checklist: its name, description and image (a data URI), greyed until issued."""
+    return {"name": name, "description": description, "image": image}
+
+
 def rule_summary(criteria: Criteria, translator: Any) -> list[str]:
     """Each rule in one line, for authors: "At least 90% of the course's units complete"."""
     gettext = translator.gettext

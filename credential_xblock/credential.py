@@ -162,8 +162,7 @@ class CredentialBlock(CredentialFieldsMixin, XBlock):
         if self.level != LEVEL_BADGE:
             return None
         name = self.badge_name or self.display_name
-        return {"name": name, "description": self.badge_description,
-                "image": self.badge_image or self.default_badge_image(name)}
+        return checklist.badge_item(name, self.badge_description, self.badge_image or self.default_badge_image(name))
 
     def default_badge_image(self, name: str) -> str:
         try:

@@ -14,6 +14,7 @@ from django.utils import translation
 
 from credential_admin import conf
 from credential_admin.backends import get_backend
+from credential_admin.badges.artefact import config_image
 from credential_admin.issuing.api import credential_state
 from credential_admin.models import CredentialConfig
 from credential_admin.verification.records import level_label
@@ -56,6 +57,8 @@ def config_progress(config: CredentialConfig, user, record) -> dict[str, Any]:
     if data["credential"] and data["credential"]["download_url"].startswith("/"):
         data["credential"]["download_url"] = conf.base_url() + data["credential"]["download_url"]
     data["config_errors"] = []  # configuration details are for course staff, in Studio and the block
+    data["badge"] = None if config.level != CredentialConfig.Level.BADGE else checklist.badge_item(
+        config.badge_name or config.display_name, config.badge_description, config_image(config).data_uri())
     return {
         "usage_key": config.usage_key,
         "display_name": config.display_name,

@@ -15,6 +15,12 @@ CHECKLIST_STATUSES = [checklist.CONFIG_ERROR, checklist.SIGNED_OUT, checklist.NO
                       checklist.REVOKED]
 
 
+class BadgeSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    description = serializers.CharField(allow_blank=True)
+    image_url = serializers.URLField(help_text="The badge's image (PNG or SVG), public.")
+
+
 class CredentialSerializer(serializers.Serializer):
     verification_id = serializers.CharField()
     code = serializers.CharField(help_text="The short code printed on the certificate.")
@@ -29,6 +35,8 @@ class CredentialSerializer(serializers.Serializer):
     download_url = serializers.URLField(allow_null=True, help_text="Only while issued and stored.")
     verify_url = serializers.URLField(allow_null=True, help_text="The public verification page.")
     open_badge_url = serializers.URLField(allow_null=True, help_text="The signed Open Badges 3.0 credential.")
+    badge = BadgeSerializer(allow_null=True, help_text="Badges only: what the badge says and its image; the "
+                                                       "downloaded file is the image with the credential baked in.")
 
 
 class CredentialPageSerializer(serializers.Serializer):
@@ -61,6 +69,13 @@ class ChecklistCredentialSerializer(serializers.Serializer):
     download_url = serializers.CharField(allow_blank=True)
     issued_on = serializers.CharField(allow_blank=True)
     short_code = serializers.CharField(allow_blank=True)
+    linkedin_url = serializers.CharField(allow_blank=True, help_text="Badges only: LinkedIn's Add to profile.")
+
+
+class ChecklistBadgeSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    description = serializers.CharField(allow_blank=True)
+    image = serializers.CharField(help_text="The badge's image as a data: URI (PNG or SVG).")
 
 
 class ChecklistSerializer(serializers.Serializer):
@@ -71,6 +86,7 @@ class ChecklistSerializer(serializers.Serializer):
     eligible = serializers.BooleanField()
     rules = RuleSerializer(many=True)
     credential = ChecklistCredentialSerializer(allow_null=True)
+    badge = ChecklistBadgeSerializer(allow_null=True, help_text="Badges only: shown greyed until issued.")
 
 
 class ConfigProgressSerializer(serializers.Serializer):

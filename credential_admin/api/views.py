@@ -92,7 +92,17 @@ def serialize(credential: Credential) -> dict[str, Any]:
         if public and conf.feature("VERIFICATION_PAGE") else None,
         "open_badge_url": _absolute(_reverse("credential_admin:verify:ob3", credential.verification_id))
         if current and conf.feature("OPEN_BADGES_EXPORT") else None,
+        "badge": _badge(credential),
     }
+
+
+def _badge(credential: Credential) -> dict[str, Any] | None:
+    """A badge's name and description as issued, and its image (the achievement's, public); None otherwise."""
+    badge = (credential.snapshot or {}).get("badge")
+    if credential.config.level != CredentialConfig.Level.BADGE or not badge:
+        return None
+    return {"name": badge.get("name", ""), "description": badge.get("description", ""),
+            "image_url": _absolute(reverse("credential_admin:verify:badge_image", args=[credential.config_id]))}
 
 
 def _is_global_staff(user) -> bool:

@@ -41,7 +41,7 @@ def test_learner_sees_own_credentials_with_links(client, learner, config, make_c
         "revoked_at": None,
         "download_url": f"{BASE}/credentials/download/{current.verification_id}/",
         "verify_url": f"{BASE}/credentials/verify/{current.verification_id}/",
-        "open_badge_url": f"{BASE}/credentials/verify/{current.verification_id}/ob3/",
+        "open_badge_url": f"{BASE}/credentials/verify/{current.verification_id}/ob3/", "badge": None,
     }
     assert by_id[old.verification_id]["status"] == "superseded"
     assert by_id[old.verification_id]["download_url"] is None and by_id[old.verification_id]["open_badge_url"] is None

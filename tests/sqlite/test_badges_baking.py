@@ -203,3 +203,18 @@ def test_revoking_a_badge_sets_its_status_bit_and_the_page_says_so(demo, client,
     nour = get_user_model().objects.get(username="nour")
     state = credential_state(nour.pk, credential.config.course_key, credential.config.usage_key)
     assert (state.status, state.download_url, state.linkedin_url) == ("revoked", "", "")
+
+
+def test_the_learner_api_lists_badges_with_their_image_url(demo, client):
+    dana = get_user_model().objects.get(username="dana")
+    client.force_login(dana)
+    rows = client.get("/credentials/api/v1/credentials/").json()["results"]
+    badges = sorted((row["badge"]["name"], row["badge"]["image_url"], row["level"]) for row in rows if row["badge"])
+    hero, steps = badge_of("dana", "Homework hero").config_id, badge_of("dana", "First steps").config_id
+    assert badges == [("First steps", f"https://lms.example.org/credentials/achievements/{steps}/image/", "badge"),
+                      ("Homework hero", f"https://lms.example.org/credentials/achievements/{hero}/image/", "badge")]
+    assert all(row["badge"] is None for row in rows if row["level"] != "badge")
+    download = client.get(next(row["download_url"] for row in rows if row["badge"] and row["badge"]["name"] ==
+                               "First steps").replace("https://lms.example.org", ""))
+    assert download["Content-Type"] == "image/png"
+    assert read_png(b"".join(download.streaming_content)).startswith('{"@context"')
