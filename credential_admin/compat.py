@@ -81,6 +81,13 @@ def retirement_signals() -> list:
     return [signals.USER_RETIRE_LMS_CRITICAL, signals.USER_RETIRE_LMS_MISC]
 
 
+def name_change_signals() -> list:
+    """``USER_FIELDS_CHANGED`` (a Django signal sent with ``user=``, ``table=`` and ``changed_fields={field: (old,
+    new)}``) from ``common/djangoapps/util/model_utils.py`` ``emit_settings_changed_event``, which the profile's
+    post-save sends for ``auth_userprofile``, ``name`` included."""
+    return [_module("common.djangoapps.util.model_utils").USER_FIELDS_CHANGED]
+
+
 def collected_course_blocks(course_key) -> Any:
     """The course's collected block structure (``BlockStructureManager.get_collected``): built at publish and
     stored, read once per batch of learners and transformed per learner without loading the modulestore."""

@@ -1,5 +1,6 @@
 """Signal receivers. They only queue work: a publish queues a configuration sync; with AUTO_ISSUE on, a grade,
-completion or enrollment event queues one evaluation of that learner; a retirement erases the learner's data.
+completion or enrollment event queues one evaluation of that learner; a retirement erases the learner's data; a
+name change queues the reissue of the learner's credentials (with REISSUE on).
 
 Grade events fire inside the platform's Celery grade tasks on every recalculation, and completion is a plain
 ``post_save`` of the platform's own write (OPENEDX.md §10, Pitfall 8), so an event receiver:
@@ -90,9 +91,29 @@ def on_retirement(sender, user=None, **kwargs) -> None:
     retirement.retire(user)
 
 
+def on_name_changed(sender, user=None, table=None, changed_fields=None, instance=None, created=False,
+                    **kwargs) -> None:
+    """The learner's full name may have changed: the platform's ``USER_FIELDS_CHANGED`` for ``auth_userprofile``
+    naming ``name``, or a saved standalone ``Profile``. With REISSUE on, queue (on commit) the reissue of their
+    issued credentials; it is idempotent (credentials already printing the current name are left alone)."""
+    try:
+        if table is not None:
+            user_id = user.id if table == "auth_userprofile" and "name" in (changed_fields or {}) else None
+        else:
+            user_id = instance.user_id if instance is not None and not created else None
+        if user_id is None or not conf.feature("REISSUE"):
+            return
+        from credential_admin import tasks
+
+        tasks.queue_name_change(user_id)
+    except Exception:  # the profile write must stand, whatever happens here
+        log.exception("credential-xblock: could not queue the reissue after a name change of user %s", user)
+
+
 # --- wiring --------------------------------------------------------------------------------------------------------
 RECEIVERS: dict[str, Callable[..., None]] = {
     "publish": sync_on_publish, "enrollment": on_enrollment_changed, "retirement": on_retirement,
+    "name_change": on_name_changed,
 }
 
 

@@ -16,7 +16,7 @@ from credential_admin import conf
 from credential_xblock.records import LearnerDataBackend
 
 #: The purposes a backend names signals for (see `Platform.signals`).
-SIGNAL_PURPOSES = ("publish", "enrollment", "retirement")
+SIGNAL_PURPOSES = ("publish", "enrollment", "retirement", "name_change")
 
 
 @runtime_checkable

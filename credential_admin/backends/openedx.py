@@ -67,7 +67,8 @@ class OpenEdxBackend:
 
         found: dict[str, Sequence[tuple[Any, Any]]] = {"enrollment": [(COURSE_ENROLLMENT_CHANGED, None)]}
         for purpose, read in (("publish", lambda: [compat.course_published_signal()]),
-                              ("retirement", compat.retirement_signals)):
+                              ("retirement", compat.retirement_signals),
+                              ("name_change", compat.name_change_signals)):
             try:
                 found[purpose] = [(signal, None) for signal in read()]
             except (ImportError, AttributeError):

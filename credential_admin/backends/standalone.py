@@ -15,7 +15,7 @@ from django.contrib.auth import get_user_model
 from credential_admin.backends.completion import completed_blocks, raw_rows
 from credential_admin.backends.units import Unit, count_units, section_progress
 from credential_admin.standalone import grading
-from credential_admin.standalone.models import Course, Enrollment, Score, full_name, is_course_staff
+from credential_admin.standalone.models import Course, Enrollment, Profile, Score, full_name, is_course_staff
 from credential_xblock.records import Enrollment as EnrollmentRecord
 from credential_xblock.records import LearnerRecord
 
@@ -75,7 +75,8 @@ class StandaloneBackend:
 
         from credential_admin.standalone.signals import course_published
 
-        return {"publish": [(course_published, None)], "enrollment": [(post_save, Enrollment)], "retirement": []}
+        return {"publish": [(course_published, None)], "enrollment": [(post_save, Enrollment)], "retirement": [],
+                "name_change": [(post_save, Profile)]}
 
     def records(self, course_key: str, user_ids: Sequence[int]) -> list[LearnerRecord]:
         course = self._course(course_key)
