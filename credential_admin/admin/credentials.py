@@ -1,13 +1,15 @@
 """Django admin for credentials, their configurations, signing keys and the audit log.
 
-Read-only on purpose: credentials change only through the pipeline and the commands, which keep the audit log and
-the one-active-credential rule; configurations change only by publishing the course.
+Read-only on purpose: credentials change only through the pipeline, the commands and the lifecycle actions
+(credential_admin.admin.lifecycle), which keep the audit log and the one-active-credential rule; configurations
+change only by publishing the course.
 """
 from django.contrib import admin
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from credential_admin.issuing import signing
+from credential_admin.admin import lifecycle as lifecycle_actions
+from credential_admin.issuing import lifecycle, signing
 from credential_admin.issuing.pipeline import normalize_code
 from credential_admin.models import AuditLog, Credential, CredentialConfig, SigningKey
 
@@ -52,6 +54,17 @@ class CredentialAdmin(CodeSearch, ReadOnlyAdmin):
     search_help_text = _("Verification id, code (as printed), username, full name, course key or title.")
     list_select_related = ("user", "config")
     raw_id_fields = ("user", "config", "superseded_by", "revoked_by")
+    actions = lifecycle_actions.ACTIONS
+
+    def has_lifecycle_permission(self, request) -> bool:
+        """Reissue, revoke, reinstate and retry: for admins who may change credentials (superusers)."""
+        return request.user.has_perm("credential_admin.change_credential")
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not lifecycle.reissue_enabled():  # the REISSUE switch removes every reissue path
+            actions.pop("reissue", None)
+        return actions
 
 
 @admin.register(SigningKey)
@@ -78,11 +91,19 @@ class SigningKeyAdmin(ReadOnlyAdmin):
         return super().changelist_view(request, extra_context)
 
 
+class ActingFilter(admin.AllValuesFieldListFilter):
+    """The audit log's actor labels: "user:…", "command:…" or "system:…"."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.title = _("who or what acted")
+
+
 @admin.register(AuditLog)
 class AuditLogAdmin(CodeSearch, ReadOnlyAdmin):
     code_field = "credential__short_code"
     list_display = ("created", "action", "credential", "config", "who")
-    list_filter = ("action",)
+    list_filter = ("action", ("actor_label", ActingFilter), ("actor", admin.RelatedOnlyFieldListFilter))
     list_select_related = ("credential", "config", "actor")
     search_fields = ("credential__verification_id", "credential__user__username", "credential__snapshot__name",
                      "actor__username", "actor_label", "config__course_key")
