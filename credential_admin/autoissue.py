@@ -47,7 +47,7 @@ def schedule(user_id: int, course_key: str, kind: str) -> bool:
 
 def queue_if_needed(user_id: int, course_key: str, kind: str) -> bool:
     """Queue the evaluation task when some configuration may still be issued to this learner."""
-    if not candidate_configs(user_id, course_key, kind):
+    if not candidate_configs(user_id, course_key, kind) and not _path_candidates(user_id, course_key):
         return False
     from credential_admin import tasks
 
@@ -89,7 +89,16 @@ def evaluate(user_id: int, course_key: str, kind: str) -> int:
     issued = 0
     for config in candidate_configs(user_id, course_key, kind):
         issued += pipeline.issue_for_users(config, [user_id]).issued
-    return issued
+    from credential_admin.paths.issuing import issue_for_course_event
+
+    return issued + issue_for_course_event(user_id, course_key)  # the paths this course completes
+
+
+def _path_candidates(user_id: int, course_key: str) -> list:
+    """Path credentials this learner's progress in the course may complete (credential_admin.paths)."""
+    from credential_admin.paths.issuing import candidates
+
+    return candidates(user_id, course_key)
 
 
 def after_commit(callback: Callable[[], object]) -> None:

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from credential_admin import conf, ratelimit
@@ -92,13 +93,20 @@ def claim_from_course(user, course_key: str, config_id: object) -> Credential:
     return claim_path(user, config)
 
 
+def candidates(user_id: int, course_key: str) -> list[CredentialConfig]:
+    """The path credentials a learner's progress in this course may now complete: of the paths that include the
+    course and that the learner is actively enrolled in, those they neither hold nor were revoked from. One query
+    when the learner follows no path with this course (the usual case)."""
+    keys = source.learner_paths_with_course(user_id, str(course_key))
+    configs = path_rules.path_configs(path_keys=keys) if keys else []
+    blocked = set(Credential.objects.filter(user_id=user_id, config__in=configs)
+                  .filter(Q(active=True) | Q(status=Credential.Status.REVOKED, reinstated_at__isnull=True))
+                  .values_list("config_id", flat=True)) if configs else set()
+    return [config for config in configs if config.pk not in blocked]
+
+
 def issue_for_course_event(user_id: int, course_key: str, actor=None) -> int:
     """Automatic issuing: after a learner's progress changes in a course, issue every path credential of the paths
-    that include it and that the learner now meets. Returns how many were issued; cheap when none is met."""
-    configs = path_rules.path_configs(course_key=str(course_key))
-    enrolled = set(source.paths_of_learner(user_id, [config.course_key for config in configs])) if configs else set()
-    issued = 0
-    for config in configs:
-        if config.course_key in enrolled and pipeline.active_credential(user_id, config) is None:
-            issued += pipeline.issue_for_users(config, [user_id], actor).issued
-    return issued
+    that include it and that the learner now meets (credential_admin.autoissue calls this). Returns how many
+    were issued."""
+    return sum(pipeline.issue_for_users(config, [user_id], actor).issued for config in candidates(user_id, course_key))

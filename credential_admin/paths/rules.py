@@ -143,11 +143,13 @@ def _course_title(course_key: str) -> str:
         return course_key
 
 
-def path_configs(path_key: str | None = None, course_key: str | None = None):
-    """Published path configurations, of one path or of every path that includes `course_key`."""
+def path_configs(path_key: str | None = None, course_key: str | None = None, path_keys=None):
+    """Published path configurations: of one path, of some paths, or of every path that includes `course_key`."""
     rows = PathCredential.objects.select_related("config").filter(config__is_published=True)
     if path_key is not None:
         rows = rows.filter(path_key=path_key)
+    if path_keys is not None:
+        rows = rows.filter(path_key__in=list(path_keys))
     if course_key is not None:
         rows = rows.filter(path_key__in=source.paths_with_course(course_key))
     return [row.config for row in rows.order_by("path_key", "config__level")]

@@ -117,3 +117,14 @@ def paths_of_learner(user_id: int, keys: Sequence[str]) -> list[str]:
 
     rows = LearningPathEnrollment.objects.filter(user_id=user_id, is_active=True, learning_path__key__in=list(keys))
     return [str(key) for key in rows.values_list("learning_path__key", flat=True)]
+
+
+def learner_paths_with_course(user_id: int, course_key: str) -> list[str]:
+    """The paths that include this course and that the learner is actively enrolled in (one query)."""
+    if not installed():
+        return []
+    from learning_paths.models import LearningPathEnrollment
+
+    rows = LearningPathEnrollment.objects.filter(user_id=user_id, is_active=True,
+                                                 learning_path__steps__course_key=course_key)
+    return [str(key) for key in rows.values_list("learning_path__key", flat=True).distinct()]

@@ -94,7 +94,7 @@ def test_fifty_events_in_the_window_evaluate_once(achievement, ace, demo_course,
     assert tasks.auto_issue(*queued[0][0]) == 0  # and a second run of the task is harmless
 
 
-def test_the_no_op_path_costs_two_queries_and_queues_nothing(achievement, ace, demo_course, queued,
+def test_the_no_op_path_costs_three_queries_and_queues_nothing(achievement, ace, demo_course, queued,
                                                            django_capture_on_commit_callbacks):
     alice = ace()
     tasks.auto_issue(alice.pk, demo_course.course_key, "grade")
@@ -106,7 +106,8 @@ def test_the_no_op_path_costs_two_queries_and_queues_nothing(achievement, ace, d
     with CaptureQueriesContext(connection) as after_commit:
         for callback in callbacks:
             callback()
-    assert len(after_commit) == 2 and queued == []  # the course's configurations, then her credentials
+    # the course's configurations, her credentials, then the learning paths with this course that she follows
+    assert len(after_commit) == 3 and queued == []
 
 
 def test_events_reach_only_the_configurations_they_can_change(demo_course, make_learner, queued,
