@@ -12,5 +12,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("credentials/", include("credential_admin.urls")),
     re_path(rf"^{re.escape(settings.STATIC_URL.lstrip('/'))}(?P<path>.*)$", serve, {"insecure": True}),
+    path("", include("credential_admin.demo.mfe_harness")),  # the MFE widgets' page and its LMS stand-ins
     path("", include("credential_admin.standalone.urls")),
 ]
