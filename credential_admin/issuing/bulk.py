@@ -54,6 +54,20 @@ def resolve_courses(keys: Sequence[str], all_courses: bool) -> list[str]:
     return list(dict.fromkeys(resolved))
 
 
+def read_usernames(path: str) -> list[str]:
+    """The usernames of a file, one a line (blank lines and lines starting with # skipped); BadArguments when
+    the file cannot be read or names nobody."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            names = [line.strip() for line in handle]
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BadArguments(f"cannot read the users file {path!r}: {getattr(exc, 'strerror', None) or exc}") from None
+    names = [name for name in names if name and not name.startswith("#")]
+    if not names:
+        raise BadArguments(f"the users file {path!r} names no user (one username a line)")
+    return list(dict.fromkeys(names))
+
+
 def resolve_users(usernames: Sequence[str]) -> dict[int, str]:
     """User ids by username; BadArguments naming every unknown username."""
     found = dict(get_user_model().objects.filter(username__in=usernames).values_list("username", "pk"))

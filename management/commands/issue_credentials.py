@@ -1,4 +1,5 @@
-"""Issue credentials in bulk: `issue_credentials --course KEY… | --path KEY… | --all [--user USERNAME…] [--dry-run]`.
+"""Issue credentials in bulk: `issue_credentials --course KEY… | --path KEY… | --all [--user USERNAME…]
+[--users-file PATH] [--queue] [--dry-run]`. With --queue, batches go to the Celery workers.
 
 Exit status: 0 done, 1 some learners failed (rerun to finish: every batch is idempotent), 2 bad arguments
 (nothing changed).
@@ -25,6 +26,10 @@ class Command(BaseCommand):
         which.add_argument("--path", nargs="+", metavar="KEY",
                            help="learning path keys (path-v1:ORG+NUMBER+RUN+GROUP): their path credentials")
         parser.add_argument("--user", nargs="+", metavar="USERNAME", help="only these learners")
+        parser.add_argument("--users-file", metavar="PATH",
+                            help="only the learners of this file, one username a line (with --user: both)")
+        parser.add_argument("--queue", action="store_true",
+                            help="send the batches to the Celery workers instead of issuing in this process")
         parser.add_argument("--dry-run", action="store_true",
                             help="list each learner, eligible or not and why; change nothing")
 
@@ -32,7 +37,11 @@ class Command(BaseCommand):
         try:
             paths = bulk.resolve_paths(options["path"]) if options["path"] else None
             courses = [] if paths else bulk.resolve_courses(options["course"] or [], options["all"])
-            users = bulk.resolve_users(options["user"]) if options["user"] else None
+            names = [*(options["user"] or []), *(bulk.read_usernames(options["users_file"])
+                                                 if options["users_file"] else [])]
+            users = bulk.resolve_users(names) if names else None
+            if options["queue"] and options["dry_run"]:
+                raise bulk.BadArguments("--queue and --dry-run do not go together: a dry run changes nothing")
         except bulk.BadArguments as exc:
             raise CommandError(str(exc), returncode=2) from None
         user_ids = list(users) if users is not None else None
@@ -44,6 +53,9 @@ class Command(BaseCommand):
         if options["dry_run"]:
             self.dry_run(targets)
             return
+        if options["queue"]:
+            self.queue(targets)
+            return
         total = self.issue(targets)
         self.stdout.write(_("Issued {issued}, already held {already}, not eligible {no}, failed {failed}.").format(
             issued=total.issued, already=total.already, no=total.not_eligible, failed=len(total.failed)))
@@ -52,6 +64,20 @@ class Command(BaseCommand):
                 self.stderr.write(_("learner {id}: {reason}").format(id=user_id, reason=reason))
             raise CommandError(_("{count} credential(s) failed; run the command again to retry them.").format(
                 count=len(total.failed)), returncode=1)
+
+    def queue(self, targets: list[bulk.Target]) -> None:
+        """One Celery task per batch of learners; a summary of what was queued (the workers do the rest)."""
+        from credential_admin import tasks
+
+        queued = 0
+        for target in targets:
+            count = tasks.queue_batches(target.config, list(target.user_ids), bulk.batch_size())
+            queued += count
+            self.stdout.write(_("{config}: {tasks} batch(es) for {learners} learner(s) queued.").format(
+                config=target.config, tasks=count, learners=len(target.user_ids)))
+        self.stdout.write(_("Queued {tasks} batch task(s) for {credentials} credential configuration(s). The workers "
+                            "issue them; run the command again (it is idempotent) to pick up anything left.").format(
+            tasks=queued, credentials=len(targets)))
 
     def issue(self, targets: list[bulk.Target]) -> BatchResult:
         total = BatchResult()
