@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 CONSTRAINTS := requirements/py312-django52.txt
 DEMO := $(BIN)/django-admin
 DEMO_SETTINGS := --settings=credential_admin.demo.settings
+# The MFE plugin's npm package (Node 20): `make install` installs it from its lockfile and builds it.
+MFE := static/credential-mfe-plugin
 # `make demo PORT=8010` serves on another port; printed links, QR codes and badges follow (CREDENTIAL_BASE_URL).
 PORT ?= 8000
 DEMO_ENV := CREDENTIAL_BASE_URL="$${CREDENTIAL_BASE_URL:-http://127.0.0.1:$(PORT)}"
@@ -20,6 +22,8 @@ $(BIN)/python:
 
 install: system-deps $(BIN)/python
 	$(BIN)/pip install -q -c $(CONSTRAINTS) -e ".[test]"
+	npm --prefix $(MFE) ci --no-audit --no-fund --loglevel=error
+	npm --prefix $(MFE) run build
 
 demo: install
 	$(DEMO_ENV) $(DEMO) demo_setup $(DEMO_SETTINGS)

@@ -32,9 +32,10 @@ setup(
     # The MFE plugin's npm package (and its node_modules) is a JavaScript package of its own, not Python package data.
     exclude_package_data={"credential_admin": ["static/credential-mfe-plugin/*"]},
     package_data={
-        "credential_xblock": ["templates/*", "templates/**/*", "static/**/*", "locale/**/*", "scenarios/*.xml"],
+        "credential_xblock": ["templates/*", "templates/**/*", "static/**/*", "conf/locale/**/*", "translations/**/*",
+                              "scenarios/*.xml"],
         "credential_admin.standalone": ["templates/**/*", "static/**/*"],
-        "credential_admin": ["templates/**/*", "static/**/*", "contexts/*", "fixtures/*", "demo/course/**/*", "demo/path_courses/**/*"],
+        "credential_admin": ["templates/**/*", "static/**/*", "conf/locale/**/*", "locale/**/*", "contexts/*", "fixtures/*", "demo/course/**/*", "demo/path_courses/**/*"],
     },
     data_files=[],
     install_requires=read_requirements("base.in"),

@@ -16,6 +16,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.urls import path
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
@@ -37,7 +38,7 @@ def harness(request: HttpRequest, course_key: str) -> HttpResponse:
 @csrf_exempt  # asked before any CSRF token exists, and it changes nothing
 @require_POST
 def login_refresh(request: HttpRequest) -> JsonResponse:
-    return JsonResponse({"detail": "This demo issues no JWT; use the session."}, status=401)
+    return JsonResponse({"detail": _("This demo issues no JWT; use the session.")}, status=401)
 
 
 @require_GET

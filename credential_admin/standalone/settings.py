@@ -22,7 +22,8 @@ INSTALLED_APPS = [
     "workbench",
     "credential_admin",
     "credential_admin.standalone.apps.StandaloneConfig",
-    *(["learning_paths"] if find_spec("learning_paths") else []),  # the [paths] extra: Learning Path credentials
+    # the [paths] extra: Learning Path credentials (the plugin's admin needs django-object-actions' templates)
+    *(["learning_paths", "django_object_actions"] if find_spec("learning_paths") else []),
 ]
 
 
@@ -87,6 +88,9 @@ def configure(data_dir: Path) -> dict[str, Any]:
         "TIME_ZONE": "UTC",
         "USE_I18N": True,
         "LANGUAGE_CODE": "en",
+        # The blocks' catalogues (the LMS's XBlockI18nService reads them from credential_xblock/translations/;
+        # here the workbench's i18n service is Django's); the app's own are found in credential_admin/locale.
+        "LOCALE_PATHS": [str(Path(__file__).resolve().parents[2] / "credential_xblock" / "conf" / "locale")],
         "STATIC_URL": "/static/",
         "STATIC_ROOT": str(data_dir / "static"),
         "MEDIA_ROOT": str(data_dir / "media"),
