@@ -17,3 +17,6 @@ class StandaloneConfig(AppConfig):
 
         if tracker.DEFAULT_TRACKER_NAME not in tracker.TRACKERS:
             tracker.register_tracker(tracker.Tracker({"log": LoggerBackend(name="credential_standalone.tracking")}))
+        from credential_admin.standalone import learning_sequences
+
+        learning_sequences.install()  # learning-paths-plugin's admin asks the platform for the courses

@@ -102,3 +102,13 @@ def test_a_new_achievement_credential_with_a_global_rule(admin_client):
     made = PathCredential.objects.get(path_key=PATH_KEY, config__level="achievement")
     assert (made.global_criteria["min_completion"], made.min_path_grade) == ("90", 80)
     assert made.config.course_key == PATH_KEY and made.config.display_name == "Data Science path"
+
+
+def test_the_plugin_admin_edits_the_path_in_the_demo(admin_client):
+    """learning-paths-plugin's own admin asks the platform for course keys (a fake in the standalone runtime)."""
+    from learning_paths.models import LearningPath
+
+    path = LearningPath.objects.get(key=PATH_KEY)
+    for url in ("/admin/learning_paths/learningpath/add/", f"/admin/learning_paths/learningpath/{path.pk}/change/"):
+        response = admin_client.get(url)
+        assert response.status_code == 200 and MACHINE_LEARNING in response.content.decode()
