@@ -8,11 +8,13 @@ platform sets per course (and the standalone runtime sets from course-staff memb
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
 from webob import Request, Response
 from xblock.core import XBlock
 from xblock.exceptions import NoSuchServiceError
+from xblock.fields import Float, Integer, List, String
 
 from credential_xblock.i18n import translator_for
 
@@ -100,5 +102,26 @@ class StaffOnlyStudioEditsMixin:
                 and isinstance(data.get("defaults", []), list)):
             return json_response({"result": "error", "error": gettext(
                 'Send a JSON object with "values" (an object) and "defaults" (a list).')}, 400)
+        wrong = [name for name, value in data["values"].items() if not _fits(self.fields.get(name), value)]
+        if wrong:
+            return json_response({"result": "error", "error": gettext("These values have the wrong type: {names}.")
+                                  .format(names=", ".join(sorted(map(str, wrong))))}, 400)
         checked = json.dumps({"values": data["values"], "defaults": data.get("defaults", [])}).encode()
         return super().submit_studio_edits(Request.blank("/", method="POST", body=checked), suffix)
+
+
+def _fits(field, value) -> bool:
+    """Whether a submitted JSON value has the shape of the field: text for String, a finite number (or its text)
+    for Float and Integer, a list for List; other fields are left to the field's own from_json."""
+    if field is None:
+        return True  # not an editable field: the upstream handler ignores it
+    if isinstance(field, String):
+        return isinstance(value, str)
+    if isinstance(field, Float | Integer):
+        try:
+            return not isinstance(value, bool) and math.isfinite(float(value))
+        except (TypeError, ValueError):
+            return False
+    if isinstance(field, List):
+        return isinstance(value, list)
+    return True

@@ -15,6 +15,7 @@ from xblock.core import XBlock
 from xblock.exceptions import JsonHandlerError
 from xblock.fields import Boolean, Float, Integer, List, Scope, String
 from xblock.utils.studio_editable import StudioEditableXBlockMixin
+from xblock.validation import ValidationMessage
 
 from credential_xblock.handlers import StaffOnlyStudioEditsMixin
 
@@ -122,6 +123,24 @@ class ProblemBlock(StaffOnlyStudioEditsMixin, StudioEditableXBlockMixin, XBlock)
             for choice in node.findall("choice")
         ]
         return block
+
+    def validate_field_data(self, validation, data):
+        """Studio's form: choices as [{"text": "...", "correct": true}], a numeric answer, non-negative numbers."""
+        def error(text):
+            validation.add(ValidationMessage(ValidationMessage.ERROR, self._(text)))
+
+        if not all(isinstance(choice, dict) and isinstance(choice.get("text"), str)
+                   and isinstance(choice.get("correct", False), bool) for choice in data.choices):
+            error('Choices are a list of {"text": "...", "correct": true or false}.')
+        if data.answer:
+            try:
+                finite = Decimal(data.answer).is_finite()
+            except InvalidOperation:
+                finite = False
+            if not finite:
+                error("The answer must be a number.")
+        if data.weight < 0 or data.tolerance < 0:
+            error("Weight and tolerance cannot be negative.")
 
     def max_score(self) -> float:
         return self.weight

@@ -223,6 +223,22 @@ def test_submit_studio_edits_checks_its_body(client, staff_user, cx101, body, st
     assert response.status_code == status
 
 
+@pytest.mark.parametrize("values", [{"choices": "abc"}, {"choices": [{"text": 1}]}, {"display_name": {}},
+                                    {"weight": "NaN"}, {"answer": "NaN"}, {"weight": -1}, {"question": ["x"]}])
+def test_problem_edits_of_the_wrong_shape_are_refused(client, staff_user, cx101, values):
+    import json
+
+    from credential_admin.standalone.runtime import StandaloneRuntime
+
+    client.force_login(staff_user)
+    usage = block_of(cx101, "problem", "hw1_q1")
+    response = studio_post(client, cx101, usage, "submit_studio_edits",
+                           json.dumps({"values": values, "defaults": []}).encode())
+    assert response.status_code == 400
+    problem = StandaloneRuntime(cx101.course_key).get_block(usage)
+    assert (problem.weight, problem.display_name, len(problem.choices)) == (1.0, "Question 1", 2)
+
+
 def test_learner_bodies_never_500(client, cx101, django_user_model):
     from credential_admin.standalone.models import Enrollment
 

@@ -234,16 +234,18 @@ class FontChain:
     def printable(self, text: str) -> tuple[str, tuple[str, ...]]:
         """`text` as this chain can print it, and the characters it could not: each character no font covers
         becomes a visible U+FFFD (or "?" if no font has that either); an invisible one (a variation selector, a
-        joiner) is dropped. Emoji newer than the fonts, for example, print as replacements instead of failing."""
-        if self.fonts[0].charset.issuperset(text):
+        joiner, a control character) is dropped. Emoji newer than the fonts, for example, print as replacements
+        instead of failing."""
+        if self.fonts[0].charset.issuperset(text) and all(c.isspace() or c.isprintable() for c in text):
             return text, ()
         printed, missing = [], []
         for char in text:
-            if any(font.covers(char) for font in self.fonts):
+            control = unicodedata.category(char) == "Cc" and not char.isspace()  # never printable, whatever maps it
+            if not control and any(font.covers(char) for font in self.fonts):
                 printed.append(char)
                 continue
             missing.append(char)
-            if not (char in _JOINERS or unicodedata.category(char) in ("Mn", "Cf")):
+            if not (char in _JOINERS or unicodedata.category(char) in ("Mn", "Cf", "Cc")):
                 printed.append(REPLACEMENT if any(font.covers(REPLACEMENT) for font in self.fonts) else "?")
         return "".join(printed), tuple(missing)
 
