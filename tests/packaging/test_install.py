@@ -45,6 +45,16 @@ def test_wheel_ships_commands_static_files_and_entry_points(wheel):
     assert "[lms.djangoapp]" in entry_points and "[cms.djangoapp]" in entry_points
 
 
+def test_wheel_ships_compiled_catalogues(wheel):
+    """Every language, compiled, where the platform's XBlockI18nService and Django look for it."""
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for locale in ("ar", "es", "fr", "pt_BR", "zh_CN", "zh_Hans"):
+        assert {f"credential_xblock/translations/{locale}/LC_MESSAGES/text.mo",
+                f"credential_xblock/conf/locale/{locale}/LC_MESSAGES/django.mo",
+                f"credential_admin/locale/{locale}/LC_MESSAGES/django.mo"} <= names, locale
+    assert "credential_xblock/conf/locale/en/LC_MESSAGES/django.po" in names
+
+
 def test_wheel_in_a_clean_virtualenv_lists_the_commands(wheel, tmp_path):
     env_dir = tmp_path / "venv"
     venv.create(env_dir, with_pip=True)
