@@ -29,8 +29,10 @@ def artefact_name(credential: Credential) -> tuple[str, str]:
 
 
 def download_name(credential: Credential, extension: str) -> str:
-    """The saved file's name: course (or path) title and level, e.g. "credentials-in-practice-completion.pdf"."""
-    title = str((credential.snapshot or {}).get("title") or credential.config.course_key)
+    """The saved file's name: course (or path) title and level, e.g. "credentials-in-practice-completion.pdf"; a
+    badge's name instead of the title ("homework-hero-badge.png")."""
+    badge = (credential.snapshot or {}).get("badge") or {}
+    title = str(badge.get("name") or (credential.snapshot or {}).get("title") or credential.config.course_key)
     level = str((credential.snapshot or {}).get("level") or credential.config.level)
     stem = slugify(f"{title} {level}", allow_unicode=True)[:120].strip("-") or "certificate"
     return f"{stem}.{extension}"

@@ -27,16 +27,16 @@ KEY_PATH = re.compile(r"/keys/([^/]+)/$")
 EXPORT_PATH = re.compile(r"/credentials/verify/([A-Za-z0-9_-]{16,64})/ob3/$")
 # Facts of the baked credential compared with the record's, with how each difference reads.
 FACT_LABELS = (
-    (("credentialSubject", "name"), gettext_lazy("the name was changed")),
-    (("credentialSubject", "identifier"), gettext_lazy("the recipient was changed")),
-    (("credentialSubject", "achievement", "name"), gettext_lazy("the badge name was changed")),
-    (("credentialSubject", "achievement", "description"), gettext_lazy("the badge description was changed")),
-    (("credentialSubject", "achievement", "criteria"), gettext_lazy("the criteria were changed")),
-    (("credentialSubject", "achievement", "image"), gettext_lazy("the badge image reference was changed")),
-    (("name",), gettext_lazy("the credential's title was changed")),
-    (("issuer",), gettext_lazy("the issuer was changed")),
-    (("validFrom",), gettext_lazy("the issue date was changed")),
-    (("validUntil",), gettext_lazy("the expiry date was changed")),
+    (("credentialSubject", "name"), gettext_lazy("The name was changed")),
+    (("credentialSubject", "identifier"), gettext_lazy("The recipient was changed")),
+    (("credentialSubject", "achievement", "name"), gettext_lazy("The badge name was changed")),
+    (("credentialSubject", "achievement", "description"), gettext_lazy("The badge description was changed")),
+    (("credentialSubject", "achievement", "criteria"), gettext_lazy("The criteria were changed")),
+    (("credentialSubject", "achievement", "image"), gettext_lazy("The badge image reference was changed")),
+    (("name",), gettext_lazy("The credential's title was changed")),
+    (("issuer",), gettext_lazy("The issuer was changed")),
+    (("validFrom",), gettext_lazy("The issue date was changed")),
+    (("validUntil",), gettext_lazy("The expiry date was changed")),
 )
 
 
@@ -112,7 +112,16 @@ def _fact_findings(credential: Credential, baked: dict[str, Any]) -> list[str]:
     if not facts.signature_valid:
         return [_("The record itself fails its signature check: the image cannot be compared with it.")]
     expected = export.signed_badge(credential, facts)
-    return [str(label) for path, label in FACT_LABELS if _at(baked, path) != _at(expected, path)]
+    return [_difference(str(label), _at(baked, path), _at(expected, path))
+            for path, label in FACT_LABELS if _at(baked, path) != _at(expected, path)]
+
+
+def _difference(label: str, in_file: Any, on_record: Any) -> str:
+    """The label, with both values when they are plain text (what the file says, what the record says)."""
+    if isinstance(in_file, str) and isinstance(on_record, str):
+        return _('%(label)s: the file says "%(file)s", the record says "%(record)s".') % {
+            "label": label, "file": in_file[:200], "record": on_record}
+    return f"{label}."
 
 
 def _at(document: Any, path: tuple[str, ...]) -> Any:

@@ -7,6 +7,7 @@ hero" (Homework 1, 2 and 3 at 100% each, an uploaded SVG). demo_setup awards the
 """
 from __future__ import annotations
 
+import html
 import io
 import json
 import struct
@@ -22,7 +23,7 @@ from credential_admin.issuing import lifecycle, signing
 from credential_admin.issuing.api import credential_state
 from credential_admin.models import Credential
 from credential_admin.verification import statuslist
-from tests.pdf_samples import check_findings as findings
+from tests.pdf_samples import check_findings
 from tests.unit.test_openbadges import independent_verify
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("isolated_issuing", "fresh_rate_limits")]
@@ -95,6 +96,11 @@ def public_key_of(document: dict):
     return signing.public_key(key_id)
 
 
+def findings(response) -> list[str]:
+    """The page's check: its verdict class, then each finding as text."""
+    return [html.unescape(item) for item in check_findings(response)]
+
+
 def upload(client, credential, data: bytes, name: str, content_type: str):
     return client.post(f"/credentials/verify/{credential.verification_id}/",
                        {"pdf": SimpleUploadedFile(name, data, content_type=content_type)})
@@ -164,7 +170,7 @@ def test_check_a_file_genuine_then_tampered(demo, client, stored_bytes, badge, r
     assert result[0] == "altered"
     assert result[1] == "This file is not byte for byte the badge that was issued."
     assert any("signature does not verify" in item for item in result)
-    assert "the name was changed" in result
+    assert 'The name was changed: the file says "Dana Kowalsky", the record says "Dana Kowalski".' in result
     assert not any("badge name" in item or "issue date" in item for item in result)  # only what differs
 
 
