@@ -52,7 +52,9 @@ def parse_key(text: str) -> str:
     from opaque_keys import InvalidKeyError
 
     value = str(text or "").strip()
-    if not value.startswith(PATH_NAMESPACE + ":") or not installed():
+    if not installed():
+        raise PathKeyError(Message(N_("Learning paths are not installed on this site (the [paths] extra).")))
+    if not value.startswith(PATH_NAMESPACE + ":"):
         raise PathKeyError(Message(N_('"{key}" is not a learning path key (expected path-v1:ORG+NUMBER+RUN+GROUP).'),
                                    {"key": value[:200]}))
     from learning_paths.keys import LearningPathKey
