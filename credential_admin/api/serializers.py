@@ -25,7 +25,8 @@ class CredentialSerializer(serializers.Serializer):
     verification_id = serializers.CharField()
     code = serializers.CharField(help_text="The short code printed on the certificate.")
     status = serializers.ChoiceField(choices=Credential.Status.values)
-    title = serializers.CharField()
+    title = serializers.CharField(help_text="The course (or path) title printed on it.")
+    display_name = serializers.CharField(allow_blank=True, help_text="The credential's own name (the block's).")
     level = serializers.CharField()
     level_label = serializers.CharField()
     course_key = serializers.CharField(help_text="The course, or the Learning Path (path-v1:…).")
@@ -98,10 +99,52 @@ class ConfigProgressSerializer(serializers.Serializer):
     checklist = ChecklistSerializer()
 
 
+class PathCourseSerializer(serializers.Serializer):
+    course_key = serializers.CharField()
+    title = serializers.CharField()
+    url = serializers.CharField()
+    done = serializers.BooleanField()
+    current = serializers.BooleanField(help_text="The course the progress was asked for.")
+    left = serializers.CharField(help_text="What is left in this course, in words.")
+
+
+class PathGradeSerializer(serializers.Serializer):
+    current = serializers.IntegerField()
+    required = serializers.CharField()
+    met = serializers.BooleanField()
+    remaining = serializers.IntegerField()
+
+
+class PathCredentialSerializer(serializers.Serializer):
+    status = serializers.CharField()
+    verify_url = serializers.CharField(required=False)
+    download_url = serializers.CharField(required=False)
+    issued_on = serializers.CharField(required=False, allow_blank=True)
+    short_code = serializers.CharField(required=False)
+
+
+class PathProgressSerializer(serializers.Serializer):
+    """A Learning Path credential whose path holds the course (credential_admin.paths.progress)."""
+
+    config_id = serializers.IntegerField()
+    path_key = serializers.CharField()
+    title = serializers.CharField()
+    level = serializers.CharField()
+    level_label = serializers.CharField()
+    status = serializers.CharField()
+    headline = serializers.CharField()
+    done = serializers.IntegerField(help_text="Courses done.")
+    total = serializers.IntegerField(help_text="Courses in the path.")
+    eligible = serializers.BooleanField(required=False)
+    courses = PathCourseSerializer(many=True)
+    path_grade = PathGradeSerializer(allow_null=True)
+    credential = PathCredentialSerializer(allow_null=True)
+
+
 class CourseProgressSerializer(serializers.Serializer):
     course_key = serializers.CharField()
     credentials = ConfigProgressSerializer(many=True, help_text="Empty when the course has no credential.")
-    paths = serializers.ListField(child=serializers.DictField(), help_text="Learning Paths holding the course.")
+    paths = PathProgressSerializer(many=True, help_text="Learning Paths holding the course, where installed.")
 
 
 class ClaimSerializer(serializers.Serializer):

@@ -80,6 +80,7 @@ def serialize(credential: Credential) -> dict[str, Any]:
         "code": credential.formatted_code,
         "status": credential.status,
         "title": snapshot.get("title") or credential.config.display_name,
+        "display_name": credential.config.display_name,
         "level": credential.config.level,
         "level_label": level_label(credential.config.level),
         "course_key": credential.config.course_key,

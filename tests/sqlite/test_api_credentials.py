@@ -36,7 +36,7 @@ def test_learner_sees_own_credentials_with_links(client, learner, config, make_c
     row = by_id[current.verification_id]
     assert row == {
         "verification_id": current.verification_id, "code": current.formatted_code, "status": "issued",
-        "title": "Intro to Botany", "level": "achievement", "level_label": "Achievement",
+        "title": "Intro to Botany", "display_name": "Certificate", "level": "achievement", "level_label": "Achievement",
         "course_key": "course-v1:DemoX+BOT101+2026", "issued_on": "2026-03-04", "reissued_at": None,
         "revoked_at": None,
         "download_url": f"{BASE}/credentials/download/{current.verification_id}/",
