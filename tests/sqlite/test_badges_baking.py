@@ -224,3 +224,34 @@ def test_the_learner_api_lists_badges_with_their_image_url(demo, client):
                                "First steps").replace("https://lms.example.org", ""))
     assert download["Content-Type"] == "image/png"
     assert read_png(b"".join(download.streaming_content)).startswith('{"@context"')
+
+
+def test_a_reissued_badge_bakes_the_corrected_name_and_supersedes_the_old_one(demo, client, stored_bytes):
+    from credential_admin.standalone.models import Profile
+
+    old = badge_of("nour", "First steps")
+    Profile.objects.filter(user__username="nour").update(name="Nour Al-Huda")
+    new = lifecycle.reissue(old, actor=lifecycle.Actor.system("test"), reason="Name corrected")
+    document = json.loads(read_png(stored_bytes(new)))
+    assert document["credentialSubject"]["name"] == "Nour Al-Huda"
+    assert independent_verify(document, public_key_of(document))
+    assert document["validFrom"].startswith(old.issued_on.isoformat())  # the original issue date
+    old.refresh_from_db()
+    assert (old.status, old.superseded_by_id) == ("superseded", new.pk)
+    result = findings(upload(client, new, stored_bytes(old), "badge.png", "image/png"))
+    assert result[0] == "different"  # the old file is genuine, but of the superseded credential
+
+
+def test_an_expiring_badge_carries_valid_until(demo, stored_bytes):
+    from credential_admin.issuing.pipeline import issue_for_users
+
+    config = badge_of("dana", "First steps").config
+    config.validity_months = 12
+    config.save()
+    ana = get_user_model().objects.get(username="ana")
+    lifecycle.grant(ana, config, actor=lifecycle.Actor.system("test"), reason="Attended the kick-off in person")
+    granted = Credential.objects.get(user=ana, config=config, status=Credential.Status.ISSUED)
+    document = json.loads(read_png(stored_bytes(granted)))
+    assert document["validUntil"].startswith(f"{granted.issued_on.year + 1}-")
+    assert independent_verify(document, public_key_of(document))
+    assert issue_for_users(config, [ana.pk]).already == 1  # held: nothing issued twice
