@@ -60,6 +60,8 @@ def test_checklist_mirrors(demo, ar_page, live_server, login_as, artifact_path):
     found = bars(ar_page, ACHIEVEMENT)
     # dana: overall 88% (80% required), Final Exam 70% (75% required).
     assert [item["threshold"] for item in found] == [80, 75]
+    text = ar_page.locator(ACHIEVEMENT).inner_text()  # translated, with the dates and numbers of the learner
+    assert "احصل على درجة إجمالية لا تقل عن 80%" in text and "الدرجة الإجمالية: 88%" in text
     for item in found:
         _left, right, width = item["bar"]
         assert item["fill"][1] == pytest.approx(right, abs=1)  # fills from the right edge
@@ -82,6 +84,7 @@ def test_demo_pages_and_the_skip_link(demo, ar_page, live_server, login_as, arti
     settings.COMPLETION_BY_VIEWING_DELAY_MS = 300
     ar_page.goto(live_server.url + "/")
     assert_rtl_and_not_wider_than_the_window(ar_page)
+    assert "عرض الاعتمادات التجريبي" in ar_page.locator("header").inner_text()
     ar_page.screenshot(path=artifact_path("rtl-demo-index.png"), full_page=True)
     login_as(ar_page, "dana")
     # dana has not viewed the Summary: the navigation's badge appears once the page has counted it as viewed.
@@ -101,6 +104,8 @@ def test_verification_page(ar_page, live_server, learner, make_config, make_cred
     credential = make_credential(learner, make_config(usage_key="c1"), name="نور الهدى")
     ar_page.goto(f"{live_server.url}/credentials/verify/{credential.verification_id}/")
     assert_rtl_and_not_wider_than_the_window(ar_page)
+    assert "اعتماد صالح" in ar_page.locator("[role=status]").inner_text()
+    assert "4 مارس، 2026" in ar_page.locator("main").inner_text()  # the localised date
     ar_page.keyboard.press("Tab")
     assert_rtl_and_not_wider_than_the_window(ar_page)
     ar_page.screenshot(path=artifact_path("rtl-verify.png"), full_page=True)
