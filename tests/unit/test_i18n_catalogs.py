@@ -214,3 +214,28 @@ JsonResponse({"error": "Nope", "count": 3})
 Message(N_("ok"))
 '''
     assert unmarked_python_strings(source) == ["Bad course key", "Saved ", "Done.", "Nope"]
+
+
+@pytest.mark.parametrize(("language", "printed"), [
+    ("ar", ["شهادة", "تشهد هذه الوثيقة بأن", "قد استوفى متطلبات", "صدرت في", "نوفمبر"]),
+    ("fr", ["Certificat", "Nous certifions que", "a satisfait aux exigences de", "Délivré le 29 novembre 2026"]),
+    ("zh-hans", ["证书", "兹证明", "已达到以下课程的要求", "颁发日期", "2026年11月29日"]),
+])
+def test_certificate_texts_follow_the_learners_language(language, printed):
+    """The built-in certificate prints its own words and the date in the credential's language."""
+    import datetime
+    import unicodedata
+
+    from credential_admin.issuing.pdf import CertificateFacts
+    from credential_admin.issuing.pdf.render import render
+    from credential_admin.issuing.pdf.spec import BuiltinTemplate
+    from tests.pdf_samples import pdftotext
+
+    facts = CertificateFacts(learner_name="Nour", title="Credentials in Practice", level="Achievement",
+                             issued_on=datetime.date(2026, 11, 29), verify_url="https://lms.example.org/v/abc/",
+                             short_code="K7QX-29MD-ABCD", rules_met=(), issuer="Demo", organization="",
+                             language=language)
+    text = "".join(ch for ch in pdftotext(render(facts, BuiltinTemplate(), None))
+                   if unicodedata.category(ch) != "Cf")  # poppler's bidi marks
+    for words in printed:
+        assert words in text, words
