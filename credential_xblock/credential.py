@@ -290,16 +290,17 @@ class CredentialBlock(CredentialFieldsMixin, XBlock):
 
         return staff_report.rows(
             self.backend(), self.course_key, criteria, self.eligibility_context(), datetime.now(UTC),
-            self.credential_statuses, int(conf.get("BATCH_SIZE") or 500),
+            self.credential_summaries, int(conf.get("BATCH_SIZE") or 500),
         )
 
-    def credential_statuses(self, user_ids: list[int]) -> dict[int, str]:
-        """The credential status of each of these learners who has one, in one query per batch."""
+    def credential_summaries(self, user_ids: list[int]) -> dict[int, dict[str, str]]:
+        """The current credential (status, issue date, code, verification URL) of each of these learners who has
+        one, in one query per batch."""
         try:
-            from credential_admin.issuing.api import credential_statuses
+            from credential_admin.issuing.api import credential_summaries
         except ImportError:
             return {}
-        return credential_statuses(self.course_key, self.usage_key, user_ids)
+        return credential_summaries(self.course_key, self.usage_key, user_ids)
 
     # ----- Studio --------------------------------------------------------------------------------------------------
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import islice
@@ -28,6 +28,7 @@ from credential_xblock.rules import (
 )
 
 ISSUED = "issued"
+CREDENTIAL_COLUMNS = ("credential_status", "issued_on", "short_code", "verification_url")
 
 
 @dataclass(frozen=True)
@@ -37,11 +38,15 @@ class Row:
     record: LearnerRecord
     evaluation: Evaluation
     access: tuple[Message, ...]
-    credential_status: str
+    credential: Mapping[str, str]  # the learner's current credential: status, issued_on, short_code, verify_url
 
     @property
     def eligible(self) -> bool:
         return self.evaluation.eligible and not self.access
+
+    @property
+    def credential_status(self) -> str:
+        return self.credential.get("status", "")
 
 
 def rows(
@@ -50,17 +55,18 @@ def rows(
     criteria: Criteria,
     context: EligibilityContext,
     now: datetime,
-    statuses: Callable[[list[int]], dict[int, str]],
+    credentials: Callable[[list[int]], dict[int, Mapping[str, str]]],
     batch_size: int,
 ) -> Iterator[Row]:
-    """Evaluate every enrolled learner, one backend call per batch of `batch_size` learners."""
+    """Evaluate every enrolled learner, one backend call per batch of `batch_size` learners; `credentials` gives
+    the current credential of each learner of a batch who has one."""
     user_ids = iter(backend.enrolled_user_ids(course_key))
     while batch := list(islice(user_ids, batch_size)):
         records = backend.records(course_key, batch)
-        batch_statuses = statuses([record.user_id for record in records])
+        held = credentials([record.user_id for record in records])
         for record in records:
             problems = tuple(access_problems(record, context, now))
-            yield Row(record, evaluate(criteria, record), problems, batch_statuses.get(record.user_id, ""))
+            yield Row(record, evaluate(criteria, record), problems, held.get(record.user_id, {}))
 
 
 def summarize(report: Iterable[Row]) -> dict[str, int]:
@@ -108,7 +114,7 @@ def csv_chunks(report: Iterable[Row], criteria: Criteria, translator: Any) -> It
         if rule_columns is None:
             rule_columns = [_rule_column(rule) for rule in row.evaluation.rules]
             writer.writerow(header + [f"{column} met" for column in rule_columns]
-                            + ["eligible", "not_eligible_because", "credential_status"])
+                            + ["eligible", "not_eligible_because", *CREDENTIAL_COLUMNS])
         writer.writerow(_cells(row, type_names, translator.gettext))
         yield flush()
     if rule_columns is None:
@@ -134,5 +140,6 @@ def _cells(row: Row, type_names: list[str], gettext: Any) -> list[Any]:
         record.completed_units, record.counted_units, completion, round(100 * record.grade_percent, 2),
         *[round(100 * record.type_percents.get(name, 0.0), 2) for name in type_names],
         *["yes" if rule.met else "no" for rule in row.evaluation.rules],
-        "yes" if row.eligible else "no", _safe(not_eligible_because(row, gettext)), row.credential_status,
+        "yes" if row.eligible else "no", _safe(not_eligible_because(row, gettext)),
+        *[row.credential.get(key, "") for key in ("status", "issued_on", "short_code", "verify_url")],
     ]

@@ -78,16 +78,28 @@ def credential_state(user_id: int, course_key: str, usage_key: str) -> Credentia
 
 def credential_statuses(course_key: str, usage_key: str, user_ids: list[int]) -> dict[int, str]:
     """The status of each of these learners' current credential, in one query (staff reports)."""
+    return {user_id: summary["status"]
+            for user_id, summary in credential_summaries(course_key, usage_key, user_ids).items()}
+
+
+def credential_summaries(course_key: str, usage_key: str, user_ids: list[int]) -> dict[int, dict[str, str]]:
+    """Each of these learners' current credential (active, else the latest revoked) as the staff report shows
+    it: status ("expired" once past its validity), issue date, printed code and verification URL; one query."""
     config = _config(course_key, usage_key)
     if config is None:
         return {}
     rows = (Credential.objects.filter(config=config, user_id__in=user_ids)
-            .exclude(status=Credential.Status.SUPERSEDED).order_by("created").values_list("user_id", "status"))
-    statuses: dict[int, str] = {}
-    for user_id, status in rows:
-        if statuses.get(user_id) not in Credential.ACTIVE_STATUSES:
-            statuses[user_id] = status
-    return statuses
+            .exclude(status=Credential.Status.SUPERSEDED).order_by("created")
+            .only("user_id", "status", "issued_on", "short_code", "verification_id", "expires_at"))
+    current: dict[int, Credential] = {}
+    for row in rows:
+        if getattr(current.get(row.user_id), "status", None) not in Credential.ACTIVE_STATUSES:
+            current[row.user_id] = row
+    return {user_id: {"status": "expired" if row.is_expired() else row.status,
+                      "issued_on": row.issued_on.isoformat() if row.issued_on else "",
+                      "short_code": row.formatted_code,
+                      "verify_url": pipeline.verify_url(row.verification_id) if row.issued_on else ""}
+            for user_id, row in current.items()}
 
 
 def claim(user, course_key: str, usage_key: str) -> CredentialState:

@@ -90,7 +90,9 @@ def make_block(monkeypatch):
         for name, value in fields.items():
             setattr(block, name, value)
         monkeypatch.setattr(block, "credential_state", lambda uid: credential)
-        monkeypatch.setattr(block, "credential_statuses", lambda ids: {7: "issued"} if 7 in ids else {})
+        monkeypatch.setattr(block, "credential_summaries", lambda ids: {7: {
+            "status": "issued", "issued_on": "2026-03-04", "short_code": "ABCD-EFGH-JKMN",
+            "verify_url": "https://lms.example.org/credentials/verify/v7/"}} if 7 in ids else {})
         block.fake_backend = backend
         return block
     return make
@@ -333,15 +335,17 @@ def test_staff_counts_and_csv_read_the_backend_in_batches(make_block, monkeypatc
     response = block.runtime.handle(block, "export_csv", Request.blank("/"))
     assert response.content_type == "text/csv"
     rows = list(csv.reader(io.StringIO(response.body.decode("utf-8-sig"))))
-    assert rows[0][-6:] == ["completion met", "grade met", "grade:Final Exam met", "eligible",
-                            "not_eligible_because", "credential_status"]
+    assert rows[0][-9:] == ["completion met", "grade met", "grade:Final Exam met", "eligible",
+                            "not_eligible_because", "credential_status", "issued_on", "short_code", "verification_url"]
     by_id = {row[0]: row for row in rows[1:]}
     assert by_id["5"][2] == "'=cmd()"  # formula neutralised
     assert by_id["5"][5:10] == ["9", "10", "90.0", "85.0", "80.0"]
     # 3 of 10 units, 20% overall, 10% on Final Exam: each unmet rule says why
-    assert by_id["6"][-4:] == ["no", "no", "completion 30% < 90%; grade 20% < 80%; Final Exam 10% < 75%", ""]
-    assert by_id["7"][2] == "نور الهدى" and by_id["7"][-3:] == ["yes", "", "issued"]
-    assert by_id["8"][-3:] == ["no", "You are not enrolled in this course.", ""]
+    assert by_id["6"][-7:] == ["no", "no", "completion 30% < 90%; grade 20% < 80%; Final Exam 10% < 75%",
+                               "", "", "", ""]
+    assert by_id["7"][2] == "نور الهدى" and by_id["7"][-6:] == [
+        "yes", "", "issued", "2026-03-04", "ABCD-EFGH-JKMN", "https://lms.example.org/credentials/verify/v7/"]
+    assert by_id["8"][-6:] == ["no", "You are not enrolled in this course.", "", "", "", ""]
 
 
 def test_threshold_text_keeps_decimals():
