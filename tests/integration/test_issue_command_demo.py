@@ -9,6 +9,9 @@ questions, min_count 3, drop 0, weight 0.6; Final Exam = questions worth 4, 3, 2
 - dana: 4 + 4 = 8/10 = 80%; HW 100%, Final 7/10 = 70% → grade 60 + 28 = 88%.
 - nour: 3 + 2 = 5/10 = 50%; HW (50 + 100 + 0) / 3 = 50%, Final 0% → grade 30%.
 Completion (≥ 90% completion): ben and chen. Achievement (≥ 80% grade and ≥ 75% Final Exam): chen only.
+Badges, awarded by demo_setup itself: First steps (Getting started: Welcome, How this course works, Homework 1 all
+complete) to ben, chen, dana and nour, not ana (1 of 3 = 33%); Homework hero (Homework 1, 2 and 3 each complete) to
+ben, chen and dana, not nour (Homework 3 unanswered) nor ana (nothing answered).
 """
 import subprocess
 import sys
@@ -32,7 +35,13 @@ EXPECTED = {
     ("Certificate of Completion", "chen"): ("yes", "every rule met"),
     ("Certificate of Completion", "dana"): ("no", "completion 80% < 90%"),
     ("Certificate of Completion", "nour"): ("no", "completion 50% < 90%"),
+    ("First steps", "ana"): ("no", "Getting started 33% < 100%"),
+    **{("First steps", name): ("held", "already issued") for name in ("ben", "chen", "dana", "nour")},
+    ("Homework hero", "ana"): ("no", "Homework 1 0% < 100%; Homework 2 0% < 100%; Homework 3 0% < 100%"),
+    ("Homework hero", "nour"): ("no", "Homework 3 0% < 100%"),
+    **{("Homework hero", name): ("held", "already issued") for name in ("ben", "chen", "dana")},
 }
+BADGES_HELD = 7
 
 
 def run(env, *args) -> subprocess.CompletedProcess:
@@ -56,25 +65,26 @@ def test_demo_dry_run_then_issue_then_rerun(service_env, s3_server, s3_bucket):
     dry = run(service_env, "--all", "--dry-run")
     assert dry.returncode == 0, dry.stderr
     assert table(dry.stdout) == EXPECTED
-    assert "Dry run: 3 would be issued, 0 already hold it, 7 not eligible. Nothing was changed." in dry.stdout
-    assert not Credential.objects.exists()
+    assert "Dry run: 3 would be issued, 7 already hold it, 10 not eligible. Nothing was changed." in dry.stdout
+    assert sorted(set(Credential.objects.values_list("config__level", flat=True))) == ["badge"]  # no certificate
 
     first = run(service_env, "--all")
     assert first.returncode == 0, first.stderr
-    assert "Issued 3, already held 0, not eligible 7, failed 0." in first.stdout
+    assert "Issued 3, already held 7, not eligible 10, failed 0." in first.stdout
     assert "Certificate of Achievement (course-v1:Demo+CX101+2026): 5/5 learners · issued 1 · already 0 · " \
            "not eligible 4 · failed 0 · " in first.stdout  # plain progress lines: no terminal here
     assert "Certificate of Completion (course-v1:Demo+CX101+2026): 5/5 learners · issued 2 · already 0 · " \
            "not eligible 3 · failed 0 · " in first.stdout
-    held = sorted(Credential.objects.values_list("config__display_name", "user__username", "status"))
+    held = sorted(Credential.objects.exclude(config__level="badge")
+                  .values_list("config__display_name", "user__username", "status"))
     assert held == [("Certificate of Achievement", "chen", "issued"), ("Certificate of Completion", "ben", "issued"),
                     ("Certificate of Completion", "chen", "issued")]
     assert s3_server.keys(s3_bucket) == set(Credential.objects.values_list("storage_key", flat=True))
 
     again = run(service_env, "--all")
     assert again.returncode == 0, again.stderr
-    assert "Issued 0, already held 3, not eligible 7, failed 0." in again.stdout
-    assert Credential.objects.count() == 3 and len(s3_server.keys(s3_bucket)) == 3
+    assert "Issued 0, already held 10, not eligible 10, failed 0." in again.stdout
+    assert Credential.objects.count() == 3 + BADGES_HELD and len(s3_server.keys(s3_bucket)) == 3 + BADGES_HELD
 
 
 def test_bad_arguments_exit_2_and_change_nothing(service_env):
@@ -86,4 +96,4 @@ def test_bad_arguments_exit_2_and_change_nothing(service_env):
         result = run(service_env, *args)
         assert result.returncode == 2, (args, result.stderr)
         assert message in result.stderr, (args, result.stderr)
-    assert not Credential.objects.exists()
+    assert Credential.objects.count() == BADGES_HELD  # only the badges demo_setup awarded
