@@ -5,7 +5,8 @@ Use them in any tests/browser module (every test here is marked ``browser`` auto
 - ``chromium``: a Playwright Chromium browser (one per test, so that modules starting their own
   ``sync_playwright()`` can run in the same session), Debian's ``/usr/bin/chromium`` (or $CHROMIUM), launched
   with --no-sandbox --disable-gpu --disable-background-networking --disable-component-update --disable-sync.
-- ``page``: a fresh browser context and page (1200x900, locale en-US) for one test, closed afterwards.
+- ``page``: a fresh browser context and page (1200x900, locale en-US) for one test, closed afterwards;
+  ``browser_page(chromium, locale=..., width=...)`` opens the same in another language (a context manager).
   ``page.errors`` lists uncaught JavaScript errors, console errors and HTTP responses >= 400 (but /favicon.ico)
   seen so far. The test FAILS at teardown on any of them, except those starting with a prefix the test put in
   ``page.expected_errors`` (e.g. "HTTP 404: " for a page it sends to an unknown id).
@@ -24,6 +25,7 @@ from __future__ import annotations
 
 import os
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -78,9 +80,10 @@ def chromium():
         browser.close()
 
 
-@pytest.fixture
-def page(chromium, live_server):
-    context = chromium.new_context(viewport={"width": 1200, "height": 900}, locale="en-US")
+@contextmanager
+def browser_page(chromium, locale: str = "en-US", width: int = 1200):
+    """A page in a fresh context (the browser's language `locale`) that fails on any error seen (see `page`)."""
+    context = chromium.new_context(viewport={"width": width, "height": 900}, locale=locale)
     new_page = context.new_page()
     new_page.errors, new_page.expected_errors = [], []
     new_page.on("pageerror", lambda error: new_page.errors.append(f"pageerror: {error}"))
@@ -90,6 +93,12 @@ def page(chromium, live_server):
     context.close()
     unexpected = [error for error in new_page.errors if not error.startswith(tuple(new_page.expected_errors))]
     assert not unexpected, f"errors in the browser: {unexpected}"
+
+
+@pytest.fixture
+def page(chromium, live_server):
+    with browser_page(chromium) as new_page:
+        yield new_page
 
 
 def _console_error(page, message) -> None:

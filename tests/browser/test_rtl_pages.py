@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 
 from credential_admin.demo.seed import COURSE_KEY
-from tests.browser.conftest import _console_error, _http_error
+from tests.browser.conftest import browser_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 UNIT = f"/courses/{COURSE_KEY}/units/block-v1:Demo+CX101+2026+type@vertical+block@{{}}/"
@@ -25,15 +25,8 @@ def demo(transactional_db):
 @pytest.fixture
 def ar_page(chromium, live_server):
     """A page whose browser asks for Arabic (Accept-Language: ar); fails on any script or HTTP error."""
-    context = chromium.new_context(viewport={"width": 1000, "height": 900}, locale="ar")
-    page = context.new_page()
-    page.errors, page.expected_errors = [], []
-    page.on("pageerror", lambda error: page.errors.append(f"pageerror: {error}"))
-    page.on("console", lambda message: _console_error(page, message))
-    page.on("response", lambda response: _http_error(page, response))
-    yield page
-    context.close()
-    assert not page.errors, page.errors
+    with browser_page(chromium, locale="ar", width=1000) as page:
+        yield page
 
 
 def assert_rtl_and_not_wider_than_the_window(page):
