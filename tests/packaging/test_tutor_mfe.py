@@ -4,11 +4,8 @@ tutor-mfe: `tutor config save` into a temporary root (no Docker) renders both sl
 npm install of the package into the MFE images and the site."""
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -18,16 +15,8 @@ PROGRESS = "org.openedx.frontend.learning.progress_tab_certificate_status_side_p
 DASHBOARD = "org.openedx.frontend.learner_dashboard.widget_sidebar.v1"
 
 
-def tutor(root: Path, *args: str) -> str:
-    env = {**os.environ, "TUTOR_ROOT": str(root / "root"), "TUTOR_PLUGINS_ROOT": str(root / "plugins")}
-    done = subprocess.run([sys.executable, "-c", "from tutor.commands.cli import main; main()", *args], env=env,
-                          capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stdout + done.stderr
-    return done.stdout
-
-
 @pytest.fixture(scope="module")
-def rendered(tmp_path_factory) -> Path:
+def rendered(tutor, tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("tutor")
     (root / "plugins").mkdir()
     shutil.copy(PLUGIN, root / "plugins")

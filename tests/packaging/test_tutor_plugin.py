@@ -3,11 +3,8 @@
 image that installs the package, and a signing key generated once."""
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -19,15 +16,7 @@ PLUGIN = Path(__file__).resolve().parents[2] / "credential_admin" / "tutor" / "c
 SETTINGS = [f"{service}/{kind}.py" for service in ("lms", "cms") for kind in ("production", "development")]
 
 
-def tutor(root: Path, *args: str) -> str:
-    env = {**os.environ, "TUTOR_ROOT": str(root / "root"), "TUTOR_PLUGINS_ROOT": str(root / "plugins")}
-    done = subprocess.run([sys.executable, "-c", "from tutor.commands.cli import main; main()", *args], env=env,
-                          capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stdout + done.stderr
-    return done.stdout
-
-
-def render(root: Path, *settings: str) -> Path:
+def render(tutor, root: Path, *settings: str) -> Path:
     (root / "plugins").mkdir()
     shutil.copy(PLUGIN, root / "plugins")
     assert "credential_xblock" in tutor(root, "plugins", "list")
@@ -37,8 +26,8 @@ def render(root: Path, *settings: str) -> Path:
 
 
 @pytest.fixture(scope="module")
-def local(tmp_path_factory) -> Path:
-    return render(tmp_path_factory.mktemp("tutor-local"), 'CREDENTIAL_XBLOCK_FEATURES={"AUTO_ISSUE": true}',
+def local(tutor, tmp_path_factory) -> Path:
+    return render(tutor, tmp_path_factory.mktemp("tutor-local"), 'CREDENTIAL_XBLOCK_FEATURES={"AUTO_ISSUE": true}',
                   "CREDENTIAL_XBLOCK_PIP_SPEC=credential-xblock==0.1.0", "CREDENTIAL_XBLOCK_ISSUER_NAME=Demo's Academy",
                   'CREDENTIAL_XBLOCK_EXTRA_SETTINGS={"BATCH_SIZE": 200, "AUTO_ISSUE_DELAY": 60}')
 
@@ -73,12 +62,12 @@ def test_rendered_settings_compile_and_hold_ours(local, name):
     assert storages[values["CREDENTIAL_XBLOCK_STORAGE"]]["OPTIONS"]["location"] == "/openedx/data/credential_xblock"
 
 
-def test_the_signing_key_is_generated_once_and_kept(local, tmp_path):
+def test_the_signing_key_is_generated_once_and_kept(tutor, local, tmp_path):
     config = (local / "config.yml").read_text()
     key = re.search(r"CREDENTIAL_XBLOCK_SIGNING_KEY: (\S+)", config).group(1)
     tutor(local.parent, "config", "save")
     assert f"CREDENTIAL_XBLOCK_SIGNING_KEY: {key}" in (local / "config.yml").read_text()
-    other = render(tmp_path)
+    other = render(tutor, tmp_path)
     assert key not in (other / "config.yml").read_text()  # each install gets its own
 
 
@@ -87,8 +76,8 @@ def test_the_image_installs_the_package(local):
     assert "RUN pip install 'credential-xblock==0.1.0'" in dockerfile
 
 
-def test_s3_storage_when_a_bucket_is_set(tmp_path):
-    root = render(tmp_path, "CREDENTIAL_XBLOCK_S3_BUCKET=certs", "CREDENTIAL_XBLOCK_S3_REGION=eu-west-1")
+def test_s3_storage_when_a_bucket_is_set(tutor, tmp_path):
+    root = render(tutor, tmp_path, "CREDENTIAL_XBLOCK_S3_BUCKET=certs", "CREDENTIAL_XBLOCK_S3_REGION=eu-west-1")
     values = our_settings(root / "env" / "apps" / "openedx" / "settings" / "lms" / "production.py")
     storage = values["STORAGES"]["credential_xblock"]
     assert storage["BACKEND"] == "credential_admin.issuing.s3.PrivateS3Storage"  # private, encrypted objects
