@@ -17,6 +17,10 @@ export default function Checklist({ entry, claiming, claimError, onClaim, onRefr
       <h3 id={`cx-${entry.usage_key}`} className="h4 mb-1">
         {title} <Badge variant="light">{entry.level_label}</Badge>
       </h3>
+      {checklist.badge && (
+        <img src={checklist.badge.image} alt={checklist.badge.name} width="64" height="64"
+             style={{ filter: checklist.status === 'issued' ? 'none' : 'grayscale(1)', opacity: checklist.status === 'issued' ? 1 : 0.6 }} />
+      )}
       <p className="mb-2" aria-live="polite">{checklist.headline}</p>
       {checklist.messages.length > 0 && (
         <ul className="small mb-2">{checklist.messages.map((message) => <li key={message}>{message}</li>)}</ul>
@@ -59,6 +63,11 @@ export default function Checklist({ entry, claiming, claimError, onClaim, onRefr
           {credential.verify_url && (
             <a href={credential.verify_url}>{intl.formatMessage(messages.verify)}</a>
           )}
+          {credential.linkedin_url && (
+            <a href={credential.linkedin_url} target="_blank" rel="noopener noreferrer">
+              {intl.formatMessage(messages.linkedIn)}
+            </a>
+          )}
           {credential.short_code && (
             <span className="small text-muted">{intl.formatMessage(messages.code, { code: credential.short_code })}</span>
           )}
@@ -91,7 +100,9 @@ export const entryShape = PropTypes.shape({
     rules: PropTypes.arrayOf(ruleShape).isRequired,
     credential: PropTypes.shape({
       download_url: PropTypes.string, verify_url: PropTypes.string, short_code: PropTypes.string,
+      linkedin_url: PropTypes.string,
     }),
+    badge: PropTypes.shape({ name: PropTypes.string, image: PropTypes.string }),
   }).isRequired,
 });
 

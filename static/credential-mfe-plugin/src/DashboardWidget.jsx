@@ -18,7 +18,10 @@ function CredentialItem({ credential }) {
   const issued = credential.status === 'issued';
   return (
     <li className="mb-3" data-status={credential.status}>
-      <h3 className="h5 mb-1">{credential.title}</h3>
+      <h3 className="h5 mb-1">{credential.display_name || credential.title}</h3>
+      {credential.display_name && credential.display_name !== credential.title && (
+        <div className="small">{credential.title}</div>
+      )}
       <div className="small mb-1">
         <Badge variant={STATUS_VARIANTS[credential.status] || 'light'}>
           {status ? intl.formatMessage(status) : credential.status}
@@ -33,7 +36,7 @@ function CredentialItem({ credential }) {
       <div className="d-flex flex-wrap small" style={{ gap: '0.75rem' }}>
         {credential.download_url && (
           <a href={credential.download_url}
-             aria-label={intl.formatMessage(messages.downloadNamed, { title: credential.title })}>
+             aria-label={intl.formatMessage(messages.downloadNamed, { title: credential.display_name || credential.title })}>
             {intl.formatMessage(messages.download)}
           </a>
         )}
@@ -51,6 +54,7 @@ function CredentialItem({ credential }) {
 CredentialItem.propTypes = {
   credential: PropTypes.shape({
     title: PropTypes.string.isRequired,
+    display_name: PropTypes.string,
     status: PropTypes.string.isRequired,
     level_label: PropTypes.string,
     issued_on: PropTypes.string,

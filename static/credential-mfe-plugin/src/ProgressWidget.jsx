@@ -1,6 +1,8 @@
 import React, { useCallback, useEffect, useState } from 'react';
 import PropTypes from 'prop-types';
-import { Alert, Button, Spinner } from '@openedx/paragon';
+import {
+  Alert, Badge, Button, Spinner,
+} from '@openedx/paragon';
 import { useIntl } from '@edx/frontend-platform/i18n';
 
 import {
@@ -10,21 +12,46 @@ import Checklist from './Checklist';
 import messages from './messages';
 import WidgetFrame from './WidgetFrame';
 
+// Learning Paths holding the course (the API's `paths`): each path's headline, its courses and, once issued, links.
 function PathProgress({ paths }) {
   const intl = useIntl();
   return (
     <section aria-labelledby="credential-xblock-paths">
       <h3 id="credential-xblock-paths" className="h4">{intl.formatMessage(messages.paths)}</h3>
       {paths.map((path) => (
-        path.checklist
-          ? <Checklist key={path.usage_key || path.path_key} entry={{ ...path, usage_key: path.usage_key || path.path_key }} onClaim={() => {}} onRefresh={() => {}} />
-          : <p key={path.path_key || path.title}>{path.title || path.display_name}</p>
+        <article key={path.config_id} className="mb-3" data-status={path.status}>
+          <h4 className="h5 mb-1">{path.title} <Badge variant="light">{path.level_label}</Badge></h4>
+          <p className="mb-1">{path.headline}</p>
+          <ul className="small mb-1">
+            {path.courses.map((course) => (
+              <li key={course.course_key} data-done={course.done}>
+                <a href={course.url} aria-current={course.current ? 'page' : undefined}>{course.title}</a>
+                {' · '}{course.left}
+              </li>
+            ))}
+          </ul>
+          {path.credential?.download_url && (
+            <a href={path.credential.download_url}
+               aria-label={intl.formatMessage(messages.downloadNamed, { title: path.title })}>
+              {intl.formatMessage(messages.download)}
+            </a>
+          )}
+        </article>
       ))}
     </section>
   );
 }
 
-PathProgress.propTypes = { paths: PropTypes.arrayOf(PropTypes.object).isRequired };
+PathProgress.propTypes = {
+  paths: PropTypes.arrayOf(PropTypes.shape({
+    config_id: PropTypes.number.isRequired,
+    title: PropTypes.string.isRequired,
+    headline: PropTypes.string.isRequired,
+    courses: PropTypes.arrayOf(PropTypes.shape({
+      course_key: PropTypes.string, title: PropTypes.string, url: PropTypes.string, left: PropTypes.string,
+    })).isRequired,
+  })).isRequired,
+};
 
 function ProgressContent({ courseId }) {
   const intl = useIntl();

@@ -46,6 +46,14 @@ it('lists every credential with status, download, verification and LinkedIn link
   }
 });
 
+it('names a credential by its own name, with the course under it', async () => {
+  client.get.mockResolvedValue(page([listed({ display_name: 'Homework hero', title: 'Credentials in Practice' })]));
+  renderIn(<CredentialDashboardWidget />);
+  expect(await screen.findByRole('heading', { name: 'Homework hero' })).toBeInTheDocument();
+  expect(screen.getByText('Credentials in Practice')).toBeInTheDocument();
+  expect(screen.getByRole('link', { name: 'Download the PDF of Homework hero' })).toBeInTheDocument();
+});
+
 it('the LinkedIn link carries the name, issuer, date, address and code', () => {
   const url = new URL(linkedInUrl(listed(), 'Demo Academy'));
   expect(url.origin + url.pathname).toBe('https://www.linkedin.com/profile/add');

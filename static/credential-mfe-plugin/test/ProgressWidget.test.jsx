@@ -149,11 +149,34 @@ describe('errors and empty', () => {
     window.history.pushState({}, '', '/');
   });
 
-  it('path progress is listed under Learning Paths', async () => {
-    answer(progress([], [{ path_key: 'path-v1:Demo+P1', display_name: 'Data path', level_label: 'Completion', usage_key: 'path-v1:Demo+P1', checklist: entry('in_progress').checklist }]));
+  it('path progress is listed under Learning Paths, each course linked with what is left', async () => {
+    answer(progress([], [{
+      config_id: 7, path_key: 'path-v1:Demo+DS', title: 'Data Science path', level: 'completion', level_label: 'Completion',
+      status: 'in_progress', headline: 'Data Science path: 1 of 2 courses done — Statistics needs 1 more unit',
+      done: 1, total: 2, eligible: false, path_grade: null, credential: null,
+      courses: [
+        { course_key: COURSE, title: 'Credentials 101', url: '/courses/x/', done: true, current: true, left: 'Done' },
+        { course_key: 'course-v1:Demo+STAT+2026', title: 'Statistics', url: '/courses/y/', done: false, current: false, left: '1 more unit' },
+      ],
+    }]));
     renderIn(<CredentialProgressWidget courseId={COURSE} />);
     expect(await screen.findByRole('heading', { name: 'Learning Paths' })).toBeInTheDocument();
-    expect(screen.getByRole('heading', { name: /Data path/ })).toBeInTheDocument();
+    expect(screen.getByRole('heading', { name: /Data Science path/ })).toBeInTheDocument();
+    expect(screen.getByText('Data Science path: 1 of 2 courses done — Statistics needs 1 more unit')).toBeInTheDocument();
+    expect(screen.getByRole('link', { name: 'Credentials 101' })).toHaveAttribute('aria-current', 'page');
+    expect(screen.getByRole('link', { name: 'Statistics' })).toHaveAttribute('href', '/courses/y/');
+    expect(screen.getByRole('link', { name: 'Statistics' }).closest('li')).toHaveTextContent('Statistics · 1 more unit');
+    expect(screen.getByRole('link', { name: 'Credentials 101' }).closest('li')).toHaveTextContent('Credentials 101 · Done');
+  });
+
+  it('a badge shows its image, greyed until issued, and LinkedIn once issued', async () => {
+    const badge = { name: 'Homework hero', description: '', image: 'data:image/png;base64,AAAA' };
+    answer(progress([entry('issued', { badge, credential: { ...issuedCredential, linkedin_url: 'https://www.linkedin.com/profile/add?x=1' } })]));
+    renderIn(<CredentialProgressWidget courseId={COURSE} />);
+    const image = await screen.findByRole('img', { name: 'Homework hero' });
+    expect(image).toHaveAttribute('src', badge.image);
+    expect(image.style.filter).toBe('none');
+    expect(screen.getByRole('link', { name: 'Add to LinkedIn' })).toHaveAttribute('href', 'https://www.linkedin.com/profile/add?x=1');
   });
 });
 
