@@ -133,7 +133,8 @@ def unmarked_template_text(source: str) -> list[str]:
     return found
 
 
-@pytest.mark.parametrize("path", [path for folder in TEMPLATE_DIRS for path in sorted(folder.rglob("*.html"))],
+@pytest.mark.parametrize("path", [path for folder in TEMPLATE_DIRS for path in sorted(folder.rglob("*"))
+                                  if path.suffix in (".html", ".txt")],
                          ids=lambda path: str(path.relative_to(ROOT)))
 def test_templates_mark_every_text(path):
     assert unmarked_template_text(path.read_text(encoding="utf-8")) == [], f"wrap it in {{% translate %}}: {path}"
