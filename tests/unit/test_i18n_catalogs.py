@@ -156,6 +156,12 @@ def test_javascript_shows_only_server_translated_text(path):
     assert [match.group(2) for match in PROSE.finditer(path.read_text(encoding="utf-8"))] == []
 
 
+def test_the_javascript_check_finds_literal_prose():
+    source = """status.textContent = 'Could not save.'; headers: {'Content-Type': 'application/json'};
+                label.textContent = strings.saved; el.querySelector('[data-role=counts]');"""
+    assert [match.group(2) for match in PROSE.finditer(source)] == ["Could not save."]
+
+
 SINKS = {"CommandError", "ValidationError", "Http404", "HttpResponseForbidden", "HttpResponseBadRequest",
          "PermissionDenied", "Message", "ClaimRefused", "BadArguments"}
 MESSAGE_FUNCTIONS = {"success", "error", "warning", "info", "message_user"}
