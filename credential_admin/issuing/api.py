@@ -53,7 +53,7 @@ def _state(credential: Credential | None) -> CredentialState | None:
     )
 
 
-def _config(course_key: str, usage_key: str) -> CredentialConfig | None:
+def published_config(course_key: str, usage_key: str) -> CredentialConfig | None:
     return CredentialConfig.objects.filter(usage_key=str(usage_key), course_key=str(course_key),
                                            is_published=True).first()
 
@@ -61,18 +61,18 @@ def _config(course_key: str, usage_key: str) -> CredentialConfig | None:
 def _config_or_sync(course_key: str, usage_key: str) -> CredentialConfig | None:
     """The configuration, synced from the published course first when this block has never been seen (a publish
     whose signal this process missed); the sync reads published blocks only."""
-    config = _config(course_key, usage_key)
+    config = published_config(course_key, usage_key)
     if config is None and not CredentialConfig.objects.filter(usage_key=str(usage_key)).exists():
         from credential_admin.configs import sync_course
 
         sync_course(str(course_key))
-        config = _config(course_key, usage_key)
+        config = published_config(course_key, usage_key)
     return config
 
 
 def credential_state(user_id: int, course_key: str, usage_key: str) -> CredentialState | None:
     """The learner's current credential for this block (active, else revoked), or None."""
-    config = _config(course_key, usage_key)
+    config = published_config(course_key, usage_key)
     return _state(pipeline.current_credential(user_id, config)) if config else None
 
 
@@ -85,7 +85,7 @@ def credential_statuses(course_key: str, usage_key: str, user_ids: list[int]) ->
 def credential_summaries(course_key: str, usage_key: str, user_ids: list[int]) -> dict[int, dict[str, str]]:
     """Each of these learners' current credential (active, else the latest revoked) as the staff report shows
     it: status ("expired" once past its validity), issue date, printed code and verification URL; one query."""
-    config = _config(course_key, usage_key)
+    config = published_config(course_key, usage_key)
     if config is None:
         return {}
     rows = (Credential.objects.filter(config=config, user_id__in=user_ids)

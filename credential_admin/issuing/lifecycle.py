@@ -289,6 +289,9 @@ def grant(user, config: CredentialConfig, *, actor: Actor, reason: str) -> Crede
     except IntegrityError:
         raise LifecycleError(_("{user} already holds this credential (or one is being issued).").format(
             user=user.get_username())) from None
+    except (pipeline.RenderError, storage.StorageError) as exc:  # the whole grant was rolled back
+        raise LifecycleError(_("The certificate could not be made, so nothing was granted: {reason}").format(
+            reason=exc)) from None
     return row
 
 

@@ -79,15 +79,80 @@ function CredentialBlock(runtime, element, args) {
         });
     }
 
+    function format(template, values) {
+        return (template || '').replace(/\{(\w+)\}/g, function (all, key) {
+            return values[key] !== undefined ? values[key] : all;
+        });
+    }
+
+    function result(node, text, ok) {
+        node.textContent = text;
+        node.className = 'cx-result ' + (ok ? 'cx-result-ok' : 'cx-error-text');
+    }
+
+    /* Staff actions: each asks for confirmation, then shows its result in place (a live region). */
+    function staffAction(action, values, output, done) {
+        var question = strings['confirm_' + action];
+        if (question && !window.confirm(format(question, values))) { return; }
+        result(output, strings.working || '', true);
+        post('staff_action', Object.assign({action: action}, values)).then(function (answer) {
+            result(output, answer.ok ? answer.data.message : (answer.data.error || strings.failed), answer.ok);
+            if (answer.ok) { loadCounts(); loadFailed(); if (done) { done(); } }
+        }).catch(function () { result(output, strings.failed || '', false); });
+    }
+
+    function manage(button) {
+        var form = root.querySelector('[data-role="manage"]');
+        staffAction(button.getAttribute('data-staff'),
+                    {username: form.elements.username.value.trim(), user: form.elements.username.value.trim(),
+                     reason: form.elements.reason.value},
+                    form.querySelector('[data-role="manage-result"]'),
+                    function () { form.elements.reason.value = ''; });
+    }
+
+    function loadFailed() {
+        var list = root.querySelector('[data-role="failed-list"]');
+        if (!list) { return; }
+        post('staff_action', {action: 'failed'}).then(function (answer) {
+            if (!answer.ok) { return; }
+            list.textContent = '';
+            answer.data.failed.forEach(function (item) {
+                var entry = document.createElement('li');
+                var text = document.createElement('span');
+                text.textContent = item.code + ' \u2014 ' + item.username + ': ' + item.reason + ' (' +
+                    format(strings.attempts, {count: item.attempts}) + ') ';
+                var retry = document.createElement('button');
+                retry.type = 'button';
+                retry.className = 'cx-button cx-secondary';
+                retry.textContent = strings.retry;
+                retry.setAttribute('data-action', 'retry');
+                retry.setAttribute('data-code', item.code);
+                retry.setAttribute('data-username', item.username);
+                retry.setAttribute('aria-label', strings.retry + ' ' + item.code);
+                entry.appendChild(text);
+                entry.appendChild(retry);
+                list.appendChild(entry);
+            });
+            root.querySelector('[data-role="failed-empty"]').hidden = answer.data.failed.length > 0;
+        });
+    }
+
     root.addEventListener('click', function (event) {
         var target = event.target.closest('[data-action]');
         if (!target || !root.contains(target)) { return; }
-        if (target.getAttribute('data-action') === 'refresh') { refresh(); }
-        if (target.getAttribute('data-action') === 'claim') { claim(target); }
+        var action = target.getAttribute('data-action');
+        if (action === 'refresh') { refresh(); }
+        if (action === 'claim') { claim(target); }
+        if (action === 'staff') { manage(target); }
+        if (action === 'retry') {
+            staffAction('retry', {code: target.getAttribute('data-code'), user: target.getAttribute('data-username')},
+                        root.querySelector('[data-role="failed-result"]'));
+        }
     });
     // Learners often finish a unit in another tab: bring the checklist up to date when they come back.
     document.addEventListener('visibilitychange', function () {
         if (document.visibilityState === 'visible') { refresh(); }
     });
     loadCounts();
+    loadFailed();
 }
