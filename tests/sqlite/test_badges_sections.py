@@ -1,0 +1,50 @@
+"""Section and subsection completion from both backends (the contract's sides: standalone, and Open edX over the
+upstream-shaped fakes), then the section rule on those records just below and exactly at its threshold.
+
+Completion fixture (tests/fixtures/courses/completion): Chapter 1 holds Lessons (mixed, all_optional,
+with_credential, locked_unit), Gated (locked: gated_unit) and More lessons (plain). Counted units as for the course:
+mixed, with_credential and locked_unit in Lessons (all_optional counts nothing), gated_unit, plain.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from opaque_keys.edx.keys import CourseKey
+
+from credential_xblock.records import SectionProgress
+from credential_xblock.rules import Criteria, evaluate
+from tests.sqlite.test_backend_contract import keys, side  # noqa: F401 - the contract's backend fixture
+
+
+def test_each_section_counts_only_its_own_units(side, completion_course, make_learner,  # noqa: F811
+                                                complete_blocks, block_key):
+    course = side.load(completion_course)
+    key = CourseKey.from_string(course.course_key)
+    html = lambda *names: keys(block_key, course, "html", *names)  # noqa: E731
+    ann, cat = (side.learner(make_learner, course, name) for name in ("ann", "cat"))
+    if side.platform is not None:
+        gated = {key.make_usage_key("vertical", name) for name in ("locked_unit", "gated_unit")}
+        side.platform.gated.update({user.pk: gated for user in (ann, cat)})
+    complete_blocks(ann, course, [*html("intro_html", "plain_html"), block_key(course, "problem", "mixed_problem")])
+    complete_blocks(cat, course, [*html("intro_html", "plain_html", "plain2_html", "locked_html", "gated_html"),
+                                  block_key(course, "problem", "mixed_problem")])
+    records = {r.username: r for r in side.backend.records(course.course_key, [ann.pk, cat.pk])}
+    chapter, lessons, gated_seq, more = (str(key.make_usage_key(kind, name)) for kind, name in (
+        ("chapter", "ch1"), ("sequential", "seq1"), ("sequential", "seq_locked"), ("sequential", "seq2")))
+    # ann: mixed and with_credential (both in Lessons) = 2 of Lessons' 3; nothing in Gated or More lessons.
+    assert records["ann"].sections == {
+        chapter: SectionProgress("Chapter 1", 2, 5), lessons: SectionProgress("Lessons", 2, 3),
+        gated_seq: SectionProgress("Gated", 0, 1), more: SectionProgress("More lessons", 0, 1)}
+    # cat: everything, but locked units never complete: Lessons 2 of 3 (locked_unit), Gated 0 of 1, plain 1 of 1.
+    assert records["cat"].sections == {
+        chapter: SectionProgress("Chapter 1", 3, 5), lessons: SectionProgress("Lessons", 2, 3),
+        gated_seq: SectionProgress("Gated", 0, 1), more: SectionProgress("More lessons", 1, 1)}
+
+    # 2 of 3 = 66.67% shows as 67: exactly at a 67% threshold it passes; at 68% it is just below, 1 more unit.
+    at = evaluate(Criteria(min_section_completion={lessons: Decimal(67)}), records["cat"]).rules[0]
+    below = evaluate(Criteria(min_section_completion={lessons: Decimal(68)}), records["cat"]).rules[0]
+    assert (at.current, at.met, at.remaining) == (67, True, 0)
+    assert (below.current, below.met, below.remaining, below.section_title) == (67, False, 1, "Lessons")
+    # More lessons at 100%: cat has its one unit, ann none.
+    rule = Criteria(min_section_completion={more: Decimal(100)})
+    assert evaluate(rule, records["cat"]).eligible and not evaluate(rule, records["ann"]).eligible
