@@ -105,6 +105,8 @@ def page(request: HttpRequest, verification_id: str) -> HttpResponse:
                                "badge": facts.payload.get("badge") if facts.level == "badge" else None}
     if context["badge"]:
         context["badge_image_url"] = reverse("credential_admin:verify:badge_image", args=[credential.config_id])
+        context["badge_image_absolute"] = (conf.base_url() + context["badge_image_url"]) if conf.base_url() \
+            else request.build_absolute_uri(context["badge_image_url"])
     status = 200
     if request.method == "POST":
         context["check"], status = _check_upload(request, credential)

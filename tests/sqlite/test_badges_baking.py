@@ -143,6 +143,8 @@ def test_the_verification_page_shows_the_badge_and_its_image(demo, client):
     html = client.get(f"/credentials/verify/{credential.verification_id}/").content.decode()
     assert 'class="banner valid"' in html and "Homework hero" in html and "Dana Kowalski" in html
     assert f'src="/credentials/achievements/{credential.config_id}/image/"' in html
+    assert f'<meta property="og:image" content="https://lms.example.org/credentials/achievements/' \
+           f'{credential.config_id}/image/">' in html  # the picture LinkedIn and others show with a shared link
     assert "Complete every homework: Homework 1, Homework 2 and Homework 3." in html
     image = client.get(f"/credentials/achievements/{credential.config_id}/image/")
     assert image.status_code == 200 and image["Content-Type"] == "image/svg+xml"
