@@ -48,3 +48,30 @@ def test_each_section_counts_only_its_own_units(side, completion_course, make_le
     # More lessons at 100%: cat has its one unit, ann none.
     rule = Criteria(min_section_completion={more: Decimal(100)})
     assert evaluate(rule, records["cat"]).eligible and not evaluate(rule, records["ann"]).eligible
+
+
+def test_completing_a_section_issues_its_badge_automatically(demo_course, make_learner, complete_blocks, block_key,
+                                                            isolated_issuing, settings, stored_bytes):
+    """AUTO_ISSUE: a completion event evaluates the learner; a badge is issued like any credential, as its image.
+    Week 1 of the demo fixture course: Introduction (intro, hw1_q1), Numbers (hw1_q2), Practice (hw2_q1)."""
+    from django.core.cache import cache
+
+    from credential_admin import tasks
+    from credential_admin.badges.baking import extract
+    from credential_admin.models import Credential, CredentialConfig
+
+    settings.CREDENTIAL_XBLOCK_FEATURES = {"AUTO_ISSUE": True}
+    cache.clear()
+    week1 = str(CourseKey.from_string(demo_course.course_key).make_usage_key("chapter", "week1"))
+    CredentialConfig.objects.create(
+        course_key=demo_course.course_key, usage_key=f"{demo_course.course_key}-week1-badge", level="badge",
+        display_name="Week 1", badge_name="Week 1 done", criteria={"min_section_completion": {week1: "100"}})
+    alice = make_learner(demo_course, "alice")
+    complete_blocks(alice, demo_course, [block_key(demo_course, "html", "intro"),
+                                         *keys(block_key, demo_course, "problem", "hw1_q1", "hw1_q2")])
+    assert tasks.auto_issue(alice.pk, demo_course.course_key, "completion") == 0  # 2 of 3 units
+    complete_blocks(alice, demo_course, [block_key(demo_course, "problem", "hw2_q1")])
+    assert tasks.auto_issue(alice.pk, demo_course.course_key, "completion") == 1  # 3 of 3
+    badge = Credential.objects.get(user=alice, status=Credential.Status.ISSUED)
+    assert badge.storage_key.endswith(".png") and '"Week 1 done"' in extract(stored_bytes(badge))
+    cache.clear()
