@@ -9,6 +9,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
+from django.utils.translation import gettext as _
 from opaque_keys import InvalidKeyError
 from opaque_keys.edx.keys import CourseKey
 
@@ -45,10 +46,10 @@ def resolve_courses(keys: Sequence[str], all_courses: bool) -> list[str]:
         try:
             resolved.append(str(CourseKey.from_string(key)))
         except InvalidKeyError:
-            problems.append(f"{key!r} is not a course key (expected course-v1:ORG+NUMBER+RUN)")
+            problems.append(_("{key!r} is not a course key (expected course-v1:ORG+NUMBER+RUN)").format(key=key))
             continue
         if not course_exists(resolved[-1]):
-            problems.append(f"no course {key!r}")
+            problems.append(_("no course {key!r}").format(key=key))
     if problems:
         raise BadArguments("; ".join(problems))
     return list(dict.fromkeys(resolved))
@@ -61,10 +62,11 @@ def read_usernames(path: str) -> list[str]:
         with open(path, encoding="utf-8") as handle:
             names = [line.strip() for line in handle]
     except (OSError, UnicodeDecodeError) as exc:
-        raise BadArguments(f"cannot read the users file {path!r}: {getattr(exc, 'strerror', None) or exc}") from None
+        raise BadArguments(_("cannot read the users file {path!r}: {reason}").format(
+            path=path, reason=getattr(exc, "strerror", None) or exc)) from None
     names = [name for name in names if name and not name.startswith("#")]
     if not names:
-        raise BadArguments(f"the users file {path!r} names no user (one username a line)")
+        raise BadArguments(_("the users file {path!r} names no user (one username a line)").format(path=path))
     return list(dict.fromkeys(names))
 
 
@@ -73,7 +75,7 @@ def resolve_users(usernames: Sequence[str]) -> dict[int, str]:
     found = dict(get_user_model().objects.filter(username__in=usernames).values_list("username", "pk"))
     missing = [name for name in usernames if name not in found]
     if missing:
-        raise BadArguments("unknown user(s): " + ", ".join(missing))
+        raise BadArguments(_("unknown user(s): {names}").format(names=", ".join(missing)))
     return {pk: name for name, pk in found.items()}
 
 
@@ -143,10 +145,11 @@ def resolve_paths(keys: Sequence[str]) -> list[str]:
         try:
             resolved.append(path_configs.check_path(key)[0])
         except path_configs.PathConfigError as exc:
-            problems.extend(message.render() for message in exc.errors.values())
+            problems.extend(message.render(_) for message in exc.errors.values())
             continue
         if not configs_of(path_key=resolved[-1]):
-            problems.append(f"the learning path {resolved[-1]} has no published credential configuration")
+            problems.append(_("the learning path {path} has no published credential configuration").format(
+                path=resolved[-1]))
     if problems:
         raise BadArguments("; ".join(problems))
     return list(dict.fromkeys(resolved))

@@ -41,7 +41,7 @@ class Command(BaseCommand):
                                                  if options["users_file"] else [])]
             users = bulk.resolve_users(names) if names else None
             if options["queue"] and options["dry_run"]:
-                raise bulk.BadArguments("--queue and --dry-run do not go together: a dry run changes nothing")
+                raise bulk.BadArguments(_("--queue and --dry-run do not go together: a dry run changes nothing"))
         except bulk.BadArguments as exc:
             raise CommandError(str(exc), returncode=2) from None
         user_ids = list(users) if users is not None else None

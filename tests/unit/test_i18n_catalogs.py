@@ -167,39 +167,40 @@ SINKS = {"CommandError", "ValidationError", "Http404", "HttpResponseForbidden", 
 MESSAGE_FUNCTIONS = {"success", "error", "warning", "info", "message_user"}
 
 
+def _literal(node) -> str | None:
+    """The words of a literal string (an f-string's literal parts, either side of a +), else None."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str) and LETTERS.search(node.value):
+        return node.value
+    if isinstance(node, ast.JoinedStr):
+        text = "".join(part.value for part in node.values if isinstance(part, ast.Constant))
+        return text if LETTERS.search(text) else None
+    if isinstance(node, ast.BinOp):
+        return _literal(node.left) or _literal(node.right)
+    return None
+
+
+def _shown_to_users(call: ast.Call) -> list:
+    """The arguments of `call` that reach a person as they are."""
+    func, args = call.func, list(call.args)
+    name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+    if name in SINKS:
+        return args[:1]
+    if name in MESSAGE_FUNCTIONS and isinstance(func, ast.Attribute):
+        return args[1:2]
+    if name == "write" and isinstance(func, ast.Attribute) and isinstance(func.value, ast.Attribute) \
+            and func.value.attr in ("stdout", "stderr"):
+        return args[:1]
+    if name == "JsonResponse" and args and isinstance(args[0], ast.Dict):
+        return [value for key, value in zip(args[0].keys, args[0].values, strict=True)
+                if isinstance(key, ast.Constant) and key.value in ("error", "message", "detail")]
+    return []
+
+
 def unmarked_python_strings(source: str) -> list[str]:
     """Literal text handed straight to a user: exceptions shown to people, Django messages, a command's output,
     the error of a JSON response, rules' Messages (which must use N_)."""
-    found = []
-
-    def literal(node) -> str | None:
-        if isinstance(node, ast.Constant) and isinstance(node.value, str) and LETTERS.search(node.value):
-            return node.value
-        if isinstance(node, ast.JoinedStr):  # an f-string: its literal parts
-            text = "".join(part.value for part in node.values if isinstance(part, ast.Constant))
-            return text if LETTERS.search(text) else None
-        return None
-
-    for node in ast.walk(ast.parse(source)):
-        if not isinstance(node, ast.Call):
-            continue
-        func = node.func
-        name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
-        args = list(node.args)
-        if name in SINKS and args:
-            candidates = args[:1]
-        elif name in MESSAGE_FUNCTIONS and isinstance(func, ast.Attribute) and len(args) >= 2:
-            candidates = args[1:2]
-        elif name == "write" and isinstance(func, ast.Attribute) and isinstance(func.value, ast.Attribute) \
-                and func.value.attr in ("stdout", "stderr") and args:
-            candidates = args[:1]
-        elif name == "JsonResponse" and args and isinstance(args[0], ast.Dict):
-            candidates = [value for key, value in zip(args[0].keys, args[0].values, strict=True)
-                          if isinstance(key, ast.Constant) and key.value in ("error", "message", "detail")]
-        else:
-            continue
-        found += [text for text in map(literal, candidates) if text]
-    return found
+    calls = [node for node in ast.walk(ast.parse(source)) if isinstance(node, ast.Call)]
+    return [text for call in calls for text in map(_literal, _shown_to_users(call)) if text]
 
 
 @pytest.mark.parametrize("path", [path for folder in PYTHON_DIRS for path in sorted(folder.rglob("*.py"))
@@ -218,9 +219,10 @@ self.stdout.write("Done.")
 self.stdout.write(ROW.format(a))
 self.stdout.write(f"{label}: {count}")
 JsonResponse({"error": "Nope", "count": 3})
+raise BadArguments("unknown user(s): " + ", ".join(missing))
 Message(N_("ok"))
 '''
-    assert unmarked_python_strings(source) == ["Bad course key", "Saved ", "Done.", "Nope"]
+    assert unmarked_python_strings(source) == ["Bad course key", "Saved ", "Done.", "Nope", "unknown user(s): "]
 
 
 @pytest.mark.parametrize(("language", "printed"), [
