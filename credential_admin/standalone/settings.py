@@ -82,6 +82,10 @@ def configure(data_dir: Path) -> dict[str, Any]:
             ]},
         }],
         "DATABASES": {"default": database(data_dir)},
+        # learning-paths-plugin 0.5's migration 0007 creates the path key's "_like" index twice on PostgreSQL
+        # (SQLite and MySQL, which Open edX runs, are fine): there one migration generated from its models makes them.
+        "MIGRATION_MODULES": {"learning_paths": "credential_admin.standalone.learning_paths_migrations"}
+        if os.environ.get("CREDENTIAL_DB") == "postgres" else {},
         "CACHES": caches(data_dir),
         "DEFAULT_AUTO_FIELD": "django.db.models.BigAutoField",
         "USE_TZ": True,
