@@ -70,7 +70,7 @@ function DashboardContent() {
 
   const load = useCallback(async (url) => {
     try {
-      const page = await getCredentials(url);
+      const page = await getCredentials(intl.locale, url);
       setState((previous) => ({
         status: 'ready',
         results: url ? [...previous.results, ...page.results] : page.results,
@@ -79,7 +79,7 @@ function DashboardContent() {
     } catch (error) {
       setState((previous) => ({ ...previous, status: 'error', detail: errorDetail(error) }));
     }
-  }, []);
+  }, [intl.locale]);
 
   useEffect(() => { load(); }, [load]);
 

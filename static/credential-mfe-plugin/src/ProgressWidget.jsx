@@ -62,18 +62,18 @@ function ProgressContent({ courseId }) {
   const load = useCallback(async () => {
     setState((previous) => ({ ...previous, status: previous.data ? 'ready' : 'loading' }));
     try {
-      setState({ status: 'ready', data: await getCourseProgress(courseId) });
+      setState({ status: 'ready', data: await getCourseProgress(courseId, intl.locale) });
     } catch (error) {
       setState({ status: 'error', data: null, detail: errorDetail(error) });
     }
-  }, [courseId]);
+  }, [courseId, intl.locale]);
 
   useEffect(() => { load(); }, [load]);
 
   const claim = async (entry) => {
     setClaims((previous) => ({ ...previous, [entry.usage_key]: { claiming: true } }));
     try {
-      const updated = await claimCredential(courseId, entry.usage_key);
+      const updated = await claimCredential(courseId, entry.usage_key, intl.locale);
       setState((previous) => ({
         ...previous,
         data: {

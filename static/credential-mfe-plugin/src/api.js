@@ -5,19 +5,23 @@ import { getAuthenticatedHttpClient } from '@edx/frontend-platform/auth';
 
 export const apiRoot = () => `${getConfig().LMS_BASE_URL || ''}/credentials/api/v1`;
 
-export async function getCourseProgress(courseId) {
-  const { data } = await getAuthenticatedHttpClient().get(`${apiRoot()}/progress/${encodeURIComponent(courseId)}/`);
+// The checklists' words come from the server: ask for them in the MFE's language.
+const inLanguage = (locale) => ({ headers: { 'Accept-Language': locale } });
+
+export async function getCourseProgress(courseId, locale) {
+  const url = `${apiRoot()}/progress/${encodeURIComponent(courseId)}/`;
+  const { data } = await getAuthenticatedHttpClient().get(url, inLanguage(locale));
   return data;
 }
 
-export async function claimCredential(courseId, usageKey) {
+export async function claimCredential(courseId, usageKey, locale) {
   const url = `${apiRoot()}/progress/${encodeURIComponent(courseId)}/claim/`;
-  const { data } = await getAuthenticatedHttpClient().post(url, { usage_key: usageKey });
+  const { data } = await getAuthenticatedHttpClient().post(url, { usage_key: usageKey }, inLanguage(locale));
   return data;
 }
 
-export async function getCredentials(url = `${apiRoot()}/credentials/`) {
-  const { data } = await getAuthenticatedHttpClient().get(url);
+export async function getCredentials(locale, url = `${apiRoot()}/credentials/`) {
+  const { data } = await getAuthenticatedHttpClient().get(url, inLanguage(locale));
   return data;
 }
 

@@ -12,6 +12,7 @@ jest.mock('@edx/frontend-platform/auth', () => ({ getAuthenticatedHttpClient: je
 
 const LIST_URL = 'http://lms/credentials/api/v1/credentials/';
 let client;
+const EN = { headers: { 'Accept-Language': 'en' } };
 
 beforeEach(() => {
   client = { get: jest.fn(), post: jest.fn() };
@@ -28,7 +29,7 @@ it('lists every credential with status, download, verification and LinkedIn link
   ]));
   renderIn(<CredentialDashboardWidget />);
   expect(await screen.findByRole('heading', { name: 'My credentials' })).toBeInTheDocument();
-  expect(client.get).toHaveBeenCalledWith(LIST_URL);
+  expect(client.get).toHaveBeenCalledWith(LIST_URL, EN);
   const [issued, old, revoked] = screen.getAllByRole('listitem');
   expect(within(issued).getByText('Issued')).toBeInTheDocument();
   expect(within(issued).getByText('Issued Mar 4, 2026', { exact: false })).toBeInTheDocument();
@@ -69,7 +70,7 @@ it('loads further pages on demand', async () => {
   renderIn(<CredentialDashboardWidget />);
   fireEvent.click(await screen.findByRole('button', { name: 'Show more' }));
   expect(await screen.findByRole('heading', { name: 'Second course' })).toBeInTheDocument();
-  expect(client.get).toHaveBeenLastCalledWith(`${LIST_URL}?page=2`);
+  expect(client.get).toHaveBeenLastCalledWith(`${LIST_URL}?page=2`, EN);
   expect(screen.getAllByRole('listitem')).toHaveLength(2);
   expect(screen.queryByRole('button', { name: 'Show more' })).not.toBeInTheDocument();
 });

@@ -13,6 +13,7 @@ jest.mock('@edx/frontend-platform/auth', () => ({ getAuthenticatedHttpClient: je
 
 const PROGRESS_URL = `http://lms/credentials/api/v1/progress/${encodeURIComponent(COURSE)}/`;
 let client;
+const EN = { headers: { 'Accept-Language': 'en' } };
 
 beforeEach(() => {
   client = { get: jest.fn(), post: jest.fn() };
@@ -36,7 +37,7 @@ describe('checklist states', () => {
     answer(progress([entry(status, extra)]));
     renderIn(<CredentialProgressWidget courseId={COURSE} />);
     expect(await screen.findByText(`Headline for ${status}`)).toBeInTheDocument();
-    expect(client.get).toHaveBeenCalledWith(PROGRESS_URL);
+    expect(client.get).toHaveBeenCalledWith(PROGRESS_URL, EN);
     expect(screen.getByRole('heading', { name: 'Credentials' })).toBeInTheDocument();
     expect(screen.queryByRole('button', { name: 'Claim your credential' }) !== null).toBe(status === 'eligible');
     expect(screen.queryByRole('link', { name: 'Download the PDF of Achievement certificate' }) !== null).toBe(status === 'issued');
@@ -86,7 +87,7 @@ describe('claim', () => {
     client.post.mockReturnValue(new Promise((done) => { resolve = done; }));
     renderIn(<CredentialProgressWidget courseId={COURSE} />);
     fireEvent.click(await screen.findByRole('button', { name: 'Claim your credential' }));
-    expect(client.post).toHaveBeenCalledWith(`${PROGRESS_URL}claim/`, { usage_key: USAGE });
+    expect(client.post).toHaveBeenCalledWith(`${PROGRESS_URL}claim/`, { usage_key: USAGE }, EN);
     expect(screen.getByRole('button', { name: 'Claiming…' })).toBeDisabled();
     resolve({ data: entry('issued', { credential: issuedCredential }) });
     expect(await screen.findByRole('link', { name: 'Download the PDF of Achievement certificate' })).toBeInTheDocument();
@@ -145,7 +146,7 @@ describe('errors and empty', () => {
     answer(progress([entry('in_progress')]));
     renderIn(<CredentialProgressWidget />);
     expect(await screen.findByText('Headline for in_progress')).toBeInTheDocument();
-    expect(client.get).toHaveBeenCalledWith(PROGRESS_URL);
+    expect(client.get).toHaveBeenCalledWith(PROGRESS_URL, EN);
     window.history.pushState({}, '', '/');
   });
 
@@ -187,6 +188,7 @@ describe('languages', () => {
     expect(await screen.findByRole('button', { name: 'اطلب شهادتك' })).toBeInTheDocument();
     expect(container.querySelector('.credential-xblock-widget')).toHaveAttribute('dir', 'rtl');
     expect(screen.getByRole('heading', { name: 'الشهادات' })).toBeInTheDocument();
+    expect(client.get).toHaveBeenCalledWith(PROGRESS_URL, { headers: { 'Accept-Language': 'ar' } });
   });
 
   it('English: left to right', async () => {
