@@ -301,6 +301,7 @@ class FakePlatform:
         module("lms.djangoapps.courseware.access", has_access=self.has_access)
         module("openedx.core.djangoapps.user_api.accounts.signals",
                USER_RETIRE_LMS_CRITICAL=Signal(), USER_RETIRE_LMS_MISC=Signal())
+        module("common.djangoapps.util.model_utils", USER_FIELDS_CHANGED=Signal())
         # common/djangoapps/util/model_utils.py: emit_settings_changed_event sends USER_FIELDS_CHANGED(user, table,
         # changed_fields={field: (old, new)}) after a UserProfile save
         module("common.djangoapps.util.model_utils", USER_FIELDS_CHANGED=Signal())

@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from opaque_keys.edx.keys import CourseKey
 from xblock.completable import XBlockCompletionMode
 
-from credential_admin.backends import Platform, get_backend
+from credential_admin.backends import SIGNAL_PURPOSES, Platform, get_backend
 from credential_admin.backends.openedx import OpenEdxBackend
 from credential_admin.backends.standalone import CourseNotFound, StandaloneBackend
 from credential_admin.standalone.models import Course
@@ -216,8 +216,8 @@ def test_published_credential_blocks_and_signals(side, completion_course):
     assert block.usage_key.endswith("type@credential+block@cert")
     assert block.fields["display_name"] == "Certificate of completion"
     signals = side.backend.signals()
-    assert set(signals) == {"publish", "enrollment", "retirement"}
-    assert len(signals["publish"]) == 1 and len(signals["enrollment"]) == 1
+    assert set(signals) == set(SIGNAL_PURPOSES)
+    assert [len(signals[purpose]) for purpose in ("publish", "enrollment", "name_change")] == [1, 1, 1]
     assert len(signals["retirement"]) == (2 if side.platform is not None else 0)
 
 
