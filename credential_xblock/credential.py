@@ -20,7 +20,14 @@ from xblock.validation import ValidationMessage
 
 from credential_xblock import checklist, staff_report
 from credential_xblock.fields import LEVEL_ACHIEVEMENT, LEVEL_BADGE, LEVELS, CredentialFieldsMixin
-from credential_xblock.handlers import BadBody, json_response, load_json, refuse_non_staff, user_is_course_staff
+from credential_xblock.handlers import (
+    BadBody,
+    json_response,
+    load_json,
+    refuse_non_staff,
+    studio_body,
+    user_is_course_staff,
+)
 from credential_xblock.i18n import translator_for
 from credential_xblock.records import EligibilityContext, LearnerRecord
 from credential_xblock.rules import (
@@ -135,7 +142,7 @@ class CredentialBlock(CredentialFieldsMixin, XBlock):
         inputs = checklist.Inputs(criteria, errors, record, self.eligibility_context(), datetime.now(UTC), credential,
                                   signed_in=user_id is not None)
         data = checklist.build(inputs, translator_for(self))
-        data["badge"] = self.badge()
+        checklist.add_badge(data, self.badge(), translator_for(self).gettext)
         data["paths"] = self.path_progress(user_id)
         if not staff:
             data["config_errors"] = []
@@ -420,14 +427,10 @@ class CredentialBlock(CredentialFieldsMixin, XBlock):
     def studio_submit(self, request, suffix: str = "") -> Response:
         """Course staff only (403 otherwise, whichever route called it). Validate the whole form; save every field,
         or none and answer 400 with a message per invalid field."""
-        refused = refuse_non_staff(self)
+        refused, data = studio_body(self, request)
         if refused is not None:
             return refused
         gettext = translator_for(self).gettext
-        try:
-            data = load_json(request.body)
-        except BadBody:
-            data = None
         if not isinstance(data, dict):
             return json_response({"result": "error", "errors": {"form": gettext("The form data was not JSON.")}}, 400)
         clean, errors = clean_settings(data, lambda: self.backend().assignment_types(self.course_key),

@@ -84,20 +84,28 @@ def refuse_non_staff(block: XBlock) -> Response | None:
     return json_response({"result": "error", "error": translator_for(block).gettext("Course staff only.")}, 403)
 
 
+def studio_body(block: XBlock, request) -> tuple[Response | None, Any]:
+    """What every Studio handler does first: the 403 to answer anyone who is not course staff, else the request's
+    JSON body (None when it is not JSON)."""
+    refused = refuse_non_staff(block)
+    if refused is not None:
+        return refused, None
+    try:
+        return None, load_json(request.body)
+    except BadBody:
+        return None, None
+
+
 class StaffOnlyStudioEditsMixin:
     """`submit_studio_edits` (xblock.utils' Studio form) for course staff only, with its body checked first: a
     non-object body, or one without ``values``, is a 400 instead of the upstream KeyError."""
 
     @XBlock.handler
     def submit_studio_edits(self, request, suffix: str = "") -> Response:
-        refused = refuse_non_staff(self)
+        refused, data = studio_body(self, request)
         if refused is not None:
             return refused
         gettext = translator_for(self).gettext
-        try:
-            data = load_json(request.body)
-        except BadBody:
-            data = None
         if not (isinstance(data, dict) and isinstance(data.get("values"), dict)
                 and isinstance(data.get("defaults", []), list)):
             return json_response({"result": "error", "error": gettext(
