@@ -51,6 +51,14 @@ HEADLINES = {
     REVOKED: N_("This credential was revoked. Contact the course team if you have questions."),
     EXPIRED: N_("Your credential has expired."),
 }
+# A badge's checklist says "badge" where it would say "credential".
+BADGE_HEADLINES = {
+    ELIGIBLE: N_("You have met every requirement. Claim your badge."),
+    ISSUED: N_("You have earned this badge."),
+    PENDING: N_("Your badge is being prepared. Check back in a few minutes."),
+    REVOKED: N_("This badge was revoked. Contact the course team if you have questions."),
+    EXPIRED: N_("Your badge has expired."),
+}
 
 
 @dataclass(frozen=True)
@@ -155,6 +163,14 @@ def _rule_item(rule: RuleResult, translator: Any) -> dict:
         "marker": threshold_text(min(rule.required, Decimal(100))),
         "aria_text": gettext("{current}% of the {required}% required").format(current=rule.current, required=required),
     }
+
+
+def add_badge(data: dict, badge: dict | None, gettext) -> dict:
+    """Put a badge (see `badge_item`; None for certificates) above a built checklist, with its headline."""
+    data["badge"] = badge
+    if badge is not None and data["status"] in BADGE_HEADLINES:
+        data["headline"] = gettext(BADGE_HEADLINES[data["status"]])
+    return data
 
 
 def badge_item(name: str, description: str, image: str) -> dict:

@@ -57,8 +57,9 @@ def config_progress(config: CredentialConfig, user, record) -> dict[str, Any]:
     if data["credential"] and data["credential"]["download_url"].startswith("/"):
         data["credential"]["download_url"] = conf.base_url() + data["credential"]["download_url"]
     data["config_errors"] = []  # configuration details are for course staff, in Studio and the block
-    data["badge"] = None if config.level != CredentialConfig.Level.BADGE else checklist.badge_item(
-        config.badge_name or config.display_name, config.badge_description, config_image(config).data_uri())
+    checklist.add_badge(data, None if config.level != CredentialConfig.Level.BADGE else checklist.badge_item(
+        config.badge_name or config.display_name, config.badge_description, config_image(config).data_uri()),
+        translation.gettext)
     return {
         "usage_key": config.usage_key,
         "display_name": config.display_name,

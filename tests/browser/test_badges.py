@@ -59,13 +59,14 @@ def test_a_badge_is_greyed_until_earned_then_offers_download_and_linkedin(demo, 
         page.wait_for_function("form => form.innerText.includes('Score:')", arg=question.element_handle())
     page.goto(live_server.url + UNIT.format("credentials_unit"))
     hero = page.locator(HERO)
-    assert "You have met every requirement" in hero.inner_text()
+    assert "You have met every requirement. Claim your badge." in hero.inner_text()
     with page.expect_response(lambda response: response.url.endswith("/claim/")) as claimed:
         hero.locator("[data-action=claim]").click()
     assert claimed.value.ok
     page.reload()  # issued once the claim's transaction commits (eager Celery here): the next view shows it
     page.wait_for_selector(f"{HERO} [data-role=download-badge]")
     assert hero.locator("figure.cx-badge-locked").count() == 0 and "Earned" in hero.inner_text()
+    assert "You have earned this badge." in hero.inner_text()
     hero.screenshot(path=artifact_path("badge-claimed.png"))
     assert page.errors == []
 
