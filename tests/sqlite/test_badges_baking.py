@@ -257,3 +257,10 @@ def test_an_expiring_badge_carries_valid_until(demo, stored_bytes):
     assert document["validUntil"].startswith(f"{granted.issued_on.year + 1}-")
     assert independent_verify(document, public_key_of(document))
     assert issue_for_users(config, [ana.pk]).already == 1  # held: nothing issued twice
+
+
+def test_the_open_badges_export_is_exactly_the_baked_credential(demo, client, stored_bytes):
+    credential = badge_of("chen", "Homework hero")
+    baked = json.loads(read_svg(stored_bytes(credential)))
+    exported = client.get(f"/credentials/verify/{credential.verification_id}/ob3/").json()
+    assert exported == baked and baked["credentialSubject"]["name"] == "陈静"
