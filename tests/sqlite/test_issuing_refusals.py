@@ -99,3 +99,18 @@ def test_command_refuses_everyone_before_available_from(achievement, demo_course
     assert "Issued 0, already held 0, not eligible 2, failed 0." in run_command(demo_course.course_key)
     clock.move_to(TOMORROW)
     assert "Issued 2, already held 0, not eligible 0, failed 0." in run_command(demo_course.course_key)
+
+
+def test_automatic_issue_refuses_the_mode_and_waits_for_available_from(verified_only, audit_ace, ace, settings,
+                                                                      clock):
+    from credential_admin import autoissue
+
+    settings.CREDENTIAL_XBLOCK_FEATURES = {"AUTO_ISSUE": True}
+    assert autoissue.evaluate(audit_ace.pk, verified_only.course_key, "grade") == 0
+    verified_only.available_from = TOMORROW
+    verified_only.save()
+    bob = ace("bob", "Bob Verified")
+    assert autoissue.evaluate(bob.pk, verified_only.course_key, "grade") == 0
+    assert not Credential.objects.exists()
+    clock.move_to(TOMORROW)
+    assert autoissue.evaluate(bob.pk, verified_only.course_key, "grade") == 1
