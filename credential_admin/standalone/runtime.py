@@ -94,7 +94,11 @@ class CourseIds(IdReader, IdGenerator):
     def create_definition(self, block_type, slug=None):
         if not slug:
             raise LoadError(f"A <{block_type}> block has no url_name.")
-        return self.course_key.make_usage_key(block_type, slug)
+        try:
+            return self.course_key.make_usage_key(block_type, slug)
+        except InvalidKeyError:
+            raise LoadError(f"<{block_type} url_name={slug!r}>: a url_name may hold only letters, digits and "
+                            f"'_', '-', '.', '~', ':'.") from None
 
     # Asides are not supported by the standalone runtime.
     def get_usage_id_from_aside(self, aside_id):

@@ -30,8 +30,8 @@ CREDENTIAL, PROBLEM, HTML = (BLOCK.format("credential", "achievement_credential"
 UNIT = BLOCK.format("vertical", "welcome_unit")
 CPU_LIMIT_S = 2.0
 EXAMPLES = {  # inputs per test; the sum is the module's total (README: "Fuzz"). FUZZ_SCALE scales them all.
-    "handler_bodies": 300, "studio_fields": 250, "studio_edits": 150, "dates": 3000, "ids_and_codes": 400,
-    "uploads": 400, "layouts": 2600, "admin_json": 1500, "commands": 150, "olx": 400, "names": 1000,
+    "handler_bodies": 300, "studio_fields": 250, "studio_edits": 150, "dates": 2500, "ids_and_codes": 400,
+    "uploads": 400, "layouts": 1800, "admin_json": 1200, "commands": 150, "olx": 400, "names": 2000,
 }
 EXAMPLES = {name: max(1, int(count * float(os.environ.get("FUZZ_SCALE", "1")))) for name, count in EXAMPLES.items()}
 FUZZ = dict(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,

@@ -305,6 +305,7 @@ def load_exit_code(folder) -> int:
     ('<credential url_name="c" min_grade="80" level="gold"/>', 'The level "gold" is not one of'),
     ('<bogus url_name="b"/>', "no XBlock of type 'bogus' is installed"),
     ('<problem url_name="p" weight="heavy"><question>?</question></problem>', '<problem url_name=\'p\'>'),
+    ('<html url_name="¡" display_name="x"/>', "a url_name may hold only"),  # found by the fuzz suite (InvalidKeyError, exit 1)
 ])
 def test_load_course_refuses_a_bad_course_with_exit_2_and_writes_nothing(tmp_path, component, message):
     from credential_admin.standalone.loader import load_course_folder
@@ -333,7 +334,7 @@ def test_a_bad_reload_keeps_the_course_as_it_was(tmp_path):
     assert load_exit_code(good) == 2
     course = Course.objects.get()
     assert StandaloneRuntime(course.course_key).get_block(
-        f"block-v1:Sec+BAD+2026+type@credential+block@c").level == "completion"
+        "block-v1:Sec+BAD+2026+type@credential+block@c").level == "completion"
 
 
 @pytest.mark.parametrize("url_name", ["../../../secret", "..", "a/b", "/etc/passwd"])
