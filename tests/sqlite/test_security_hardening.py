@@ -413,3 +413,10 @@ def test_bidi_controls_in_a_name_do_not_reorder_the_printed_line(learner, config
     text = pdftotext(stored_bytes(credential))
     assert "Eve evil Smith x" in text
     assert "live" not in text
+
+
+def test_the_admin_never_shows_the_file_name(admin_client, issued):
+    credential, _pdf = issued
+    page = admin_client.get(f"/admin/credential_admin/credential/{credential.pk}/change/")
+    assert page.status_code == 200
+    assert credential.storage_key.rsplit("/", 1)[-1].split(".")[0] not in page.content.decode()
