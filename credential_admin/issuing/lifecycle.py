@@ -21,6 +21,7 @@ from credential_admin import conf, notifications
 from credential_admin.issuing import expiry, pipeline, storage
 from credential_admin.issuing.audit import entry
 from credential_admin.models import Credential, CredentialConfig
+from credential_admin.paths import is_path_key
 from credential_xblock.records import LearnerRecord
 
 # The printed facts a reissue refreshes; when none of them (nor the validity period) changed, there is nothing
@@ -85,7 +86,13 @@ def learner_records(pairs: Iterable[tuple[int, str]]) -> dict[tuple[int, str], L
         by_course.setdefault(course_key, set()).add(user_id)
     backend, records = get_backend(), {}
     for course_key, user_ids in by_course.items():
-        records.update(((r.user_id, course_key), r) for r in backend.records(course_key, sorted(user_ids)))
+        if is_path_key(course_key):  # a Learning Path credential: the learner as its first course knows them
+            from credential_admin.paths.issuing import learner_records as path_records
+
+            found = path_records(course_key, sorted(user_ids), backend)
+        else:
+            found = backend.records(course_key, sorted(user_ids))
+        records.update(((r.user_id, course_key), r) for r in found)
     return records
 
 
@@ -155,6 +162,10 @@ def _successor(old: Credential, facts: dict[str, Any]) -> Credential:
 def course_title(course_key: str) -> str:
     from credential_admin.backends import get_backend
 
+    if is_path_key(course_key):
+        from credential_admin.paths.issuing import path_title
+
+        return path_title(course_key)
     try:
         return get_backend().course_title(course_key)
     except Exception:  # a course the backend can no longer read: keep the printed title

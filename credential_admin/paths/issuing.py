@@ -19,6 +19,7 @@ from credential_admin.models import Credential, CredentialConfig
 from credential_admin.paths import is_path_key, source
 from credential_admin.paths import rules as path_rules
 from credential_admin.paths.evaluate import PathProgress, evaluate_batch
+from credential_xblock.records import LearnerRecord
 from credential_xblock.rules import N_, Evaluation, Message
 
 
@@ -110,3 +111,20 @@ def issue_for_course_event(user_id: int, course_key: str, actor=None) -> int:
     that include it and that the learner now meets (credential_admin.autoissue calls this). Returns how many
     were issued."""
     return sum(pipeline.issue_for_users(config, [user_id], actor).issued for config in candidates(user_id, course_key))
+
+
+def learner_records(path_key: str, user_ids: Sequence[int], backend=None) -> list[LearnerRecord]:
+    """Records naming these learners for a path credential (name, language): from the path's first course, where
+    a learner of the path is enrolled (the lifecycle reprints names from them)."""
+    from credential_admin.backends import get_backend
+
+    info = source.path_info(path_key)
+    if info is None or not info.steps:
+        return []
+    return (backend or get_backend()).records(info.steps[0].course_key, list(user_ids))
+
+
+def path_title(path_key: str) -> str:
+    """The path's display name ('' for an unknown path)."""
+    info = source.path_info(path_key)
+    return info.title if info else ""

@@ -206,3 +206,22 @@ def test_verification_page_and_open_badge_list_the_courses(setup, client):
     key = client.get(badge["proof"]["verificationMethod"].removeprefix("https://lms.example.org")).json()
     public_key = Ed25519PublicKey.from_public_bytes(multibase.ed25519_from_multikey(key["publicKeyMultibase"]))
     assert independent_verify(badge, public_key)
+
+
+def test_a_path_credential_is_reissued_with_a_new_name_and_revoked_like_a_course_one(setup, settings):
+    from credential_admin.issuing import lifecycle
+    from credential_admin.standalone.models import Profile
+
+    settings.CREDENTIAL_XBLOCK_FEATURES = {**getattr(settings, "CREDENTIAL_XBLOCK_FEATURES", {}), "REISSUE": True}
+    courses, path, _config = setup
+    member = learner("member", courses, (16, 16, 16), path)
+    run("--path", PATH)
+    old = Credential.objects.get(user=member)
+    Profile.objects.filter(user=member).update(name="Member Renamed")
+    actor = lifecycle.Actor(None, "command:test")
+    new = lifecycle.reissue(old, actor=actor, reason="name correction")
+    assert new.snapshot["name"] == "Member Renamed" and new.snapshot["title"] == "Data Science path"
+    assert [c["title"] for c in new.snapshot["courses"]] == TITLES and new.status == "issued"
+    lifecycle.revoke(new, actor=actor, reason="test")
+    assert Credential.objects.get(pk=new.pk).status == "revoked"
+    assert "Issued 0, already held 0, not eligible 1, failed 0." in run("--path", PATH, "--user", "member")
