@@ -171,3 +171,28 @@ def test_unsafe_methods_need_the_csrf_token(demo):
     response = client.post(f"/credentials/api/v1/progress/{COURSE_KEY}/claim/", data={"usage_key": ACHIEVEMENT},
                            content_type="application/json")
     assert response.status_code == 403 and "CSRF" in response.json()["detail"]
+
+
+def test_course_staff_of_one_course_see_its_learners_only(demo, client, spec, django_capture_on_commit_callbacks):
+    """A member of the course's staff (not global staff): chen's progress and credentials in that course, nothing
+    of another course."""
+    from credential_admin.standalone.models import Course
+
+    as_user(client, "chen")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/credentials/api/v1/progress/{COURSE_KEY}/claim/", data={"usage_key": ACHIEVEMENT},
+                    content_type="application/json")
+    teacher = get_user_model().objects.create_user("teacher", "teacher@example.com")
+    Course.objects.get(course_key=COURSE_KEY).staff.add(teacher)
+    as_user(client, "teacher")
+    progress = check(spec, "/credentials/api/v1/progress/{course_key}/", "get",
+                     client.get(f"/credentials/api/v1/progress/{COURSE_KEY}/", {"username": "chen"}))
+    assert {entry["usage_key"]: entry["checklist"]["status"] for entry in progress["credentials"]}[ACHIEVEMENT] == \
+        "issued"
+    listed = check(spec, "/credentials/api/v1/credentials/", "get",
+                   client.get("/credentials/api/v1/credentials/", {"username": "chen"}))
+    assert {row["course_key"] for row in listed["results"]} == {COURSE_KEY}
+    other = client.get("/credentials/api/v1/progress/course-v1:Other+X+2026/", {"username": "chen"})
+    assert other.status_code == 403
+    assert check(spec, "/credentials/api/v1/progress/{course_key}/", "get", other) == {
+        "detail": "Only staff may see another learner's credentials."}
