@@ -264,3 +264,24 @@ def _renamed(profile):
     profile.name = f"{profile.name} (corrected)"
     return profile
 
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["reissue_credentials"], "one of the arguments --credential --course --user --all is required"),
+    (["revoke_credentials", "--credential", "x", "--course", COURSE_KEY, "--reason", "r"],
+     "argument --course: not allowed with argument --credential"),
+    (["reinstate_credentials", "--user", "chen", "--course", COURSE_KEY, "--bogus"], "unrecognized arguments: --bogus"),
+])
+def test_malformed_command_lines_exit_2_from_a_shell(tmp_path, args, message):
+    """As run from a shell: the argument parser's own refusals also exit 2, before anything is read or written."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "PYTHONPATH": str(root), "DJANGO_SETTINGS_MODULE": "tests.settings",
+           "CREDENTIAL_TEST_DIR": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-m", "django", *args], env=env, cwd=root, capture_output=True, text=True,
+                          timeout=120, stdin=subprocess.DEVNULL)
+    assert done.returncode == 2 and message in done.stderr, done.stderr
