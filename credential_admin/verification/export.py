@@ -161,14 +161,23 @@ def last_list_number() -> int:
     return statuslist.locate(last)[0]
 
 
-def signed_status_list(number: int, now: datetime) -> dict[str, Any] | None:
-    """Status list `number`, signed now, with the bit of every revoked credential in its range set."""
+def revoked_in_list(number: int) -> list[int] | None:
+    """The in-list indexes of the revoked credentials of status list `number` (one query on the status index),
+    or None when there is no such list. The signed list depends on nothing else, so this is its cache version."""
     if number < 0 or number > last_list_number():
         return None
     start = number * statuslist.LIST_SIZE
-    revoked = Credential.objects.filter(status=Credential.Status.REVOKED, pk__gte=start,
-                                        pk__lt=start + statuslist.LIST_SIZE).values_list("pk", flat=True)
+    return [pk - start for pk in Credential.objects.filter(
+        status=Credential.Status.REVOKED, pk__gte=start, pk__lt=start + statuslist.LIST_SIZE,
+    ).order_by("pk").values_list("pk", flat=True)]
+
+
+def signed_status_list(number: int, now: datetime, revoked: list[int] | None = None) -> dict[str, Any] | None:
+    """Status list `number`, signed now, with the bit of every revoked credential in its range set (`revoked`:
+    those in-list indexes when the caller has read them already)."""
+    revoked = revoked_in_list(number) if revoked is None else revoked
+    if revoked is None:
+        return None
     moment = now.replace(microsecond=0)
-    unsigned = statuslist.list_credential(status_list_url(number), issuer_url(),
-                                          (pk - start for pk in revoked), moment)
+    unsigned = statuslist.list_credential(status_list_url(number), issuer_url(), revoked, moment)
     return sign_document(unsigned, moment)

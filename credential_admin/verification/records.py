@@ -27,7 +27,8 @@ VERIFICATION_ID = re.compile(r"[A-Za-z0-9_-]{16,64}")
 SHORT_CODE = re.compile(r"[0-9A-Z]{8,16}")
 # Only these columns are read for public pages: nothing else about the learner ever reaches a template.
 ROW_FIELDS = ("id", "verification_id", "short_code", "status", "snapshot", "issued_on", "reissued_at", "revoked_at",
-              "revocation_reason", "payload", "signature", "key_id", "pdf_sha256", "config", "user", "expires_at")
+              "revocation_reason", "payload", "signature", "key_id", "pdf_sha256", "config", "user", "expires_at",
+              "modified")
 EXPIRED = "expired"  # a public status computed from `expires_at`, never stored
 
 

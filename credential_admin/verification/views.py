@@ -25,7 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from credential_admin import conf, ratelimit, tracking
 from credential_admin.badges import images
 
-from . import badgecheck, export, pdfcheck, records
+from . import badgecheck, cache, export, pdfcheck, records
 from .linkedin import add_to_profile_url
 
 JSON_LD = "application/ld+json"
@@ -97,21 +97,31 @@ def page(request: HttpRequest, verification_id: str) -> HttpResponse:
     credential = records.find(verification_id)
     if credential is None:
         return not_found(request)
-    facts = records.facts_of(credential)
-    tracking.emit(tracking.VERIFICATION_VIEWED, {"credential_id": facts.verification_id, "status": facts.status,
+    status = records.EXPIRED if credential.is_expired() else credential.status
+    tracking.emit(tracking.VERIFICATION_VIEWED, {"credential_id": credential.verification_id, "status": status,
                                                  "course_id": credential.config_course_key,
                                                  "pdf_check": request.method == "POST"})
+    if request.method != "POST":  # rendered once per version of the credential (see cache.py)
+        return cache.cached_page(request, cache.version(request, credential), lambda token: render(
+            request, PAGE_TEMPLATE, {**_page_context(request, credential), "csrf_token": token}))
+    context = _page_context(request, credential)
+    context["check"], status_code = _check_upload(request, credential)
+    return render(request, PAGE_TEMPLATE, context, status=status_code)
+
+
+PAGE_TEMPLATE = "credential_admin/verify/page.html"
+
+
+def _page_context(request: HttpRequest, credential) -> dict[str, Any]:
+    facts = records.facts_of(credential)
     context: dict[str, Any] = {"facts": facts, "max_upload": filesizeformat(max_upload_bytes()),
                                "badge": facts.payload.get("badge") if facts.level == "badge" else None}
     if context["badge"]:
         context["badge_image_url"] = reverse("credential_admin:verify:badge_image", args=[credential.config_id])
         context["badge_image_absolute"] = (conf.base_url() + context["badge_image_url"]) if conf.base_url() \
             else request.build_absolute_uri(context["badge_image_url"])
-    status = 200
-    if request.method == "POST":
-        context["check"], status = _check_upload(request, credential)
     context.update(_links(request, facts))
-    return render(request, "credential_admin/verify/page.html", context, status=status)
+    return context
 
 
 def _check_upload(request: HttpRequest, credential) -> tuple[pdfcheck.PdfCheck, int]:
@@ -167,7 +177,8 @@ def facts_json(request: HttpRequest, verification_id: str) -> JsonResponse:
     credential = records.find(verification_id)
     if credential is None:
         return JsonResponse({"error": _("No credential with this verification id.")}, status=404)
-    return JsonResponse(public_json(records.facts_of(credential)), json_dumps_params={"ensure_ascii": False})
+    return cache.cached(request, "json", cache.version(request, credential), lambda: JsonResponse(
+        public_json(records.facts_of(credential)), json_dumps_params={"ensure_ascii": False}))
 
 
 def public_json(facts: records.PublicFacts) -> dict[str, Any]:
@@ -204,12 +215,18 @@ def ob3(request: HttpRequest, verification_id: str) -> HttpResponse:
     credential = records.find(verification_id)
     if credential is None or credential.status != "issued":
         return JsonResponse({"error": _("No current credential with this verification id.")}, status=404)
+    download = bool(request.GET.get("download"))
+    return cache.cached(request, "ob3-download" if download else "ob3", cache.version(request, credential),
+                        lambda: _signed_ob3(credential, download))
+
+
+def _signed_ob3(credential, download: bool) -> HttpResponse:
     facts = records.facts_of(credential)
     if not facts.signature_valid:
         return JsonResponse({"error": _("This credential's record fails its signature check.")}, status=409)
     document = export.signed_badge(credential, facts)
     response = _json_ld(document)
-    if request.GET.get("download"):
+    if download:
         response["Content-Disposition"] = f'attachment; filename="credential-{facts.code}.json"'
     return response
 
@@ -221,14 +238,15 @@ def _json_ld(document: dict[str, Any]) -> HttpResponse:
 
 
 @require_GET
-@cache_control(public=True, max_age=300)
 @signing_available
 def status_list(request: HttpRequest, number: int) -> HttpResponse:
-    """A signed BitstringStatusListCredential (revocation)."""
-    document = export.signed_status_list(number, timezone.now())
-    if document is None:
+    """A signed BitstringStatusListCredential (revocation), signed again only when its revoked bits change."""
+    revoked = export.revoked_in_list(number)
+    if revoked is None:
         raise Http404
-    return _json_ld(document)
+    version = cache.digest((number, revoked, conf.base_url() or request.get_host()))
+    return cache.cached(request, "status", version,
+                        lambda: _json_ld(export.signed_status_list(number, timezone.now(), revoked)))
 
 
 @require_GET
