@@ -12,6 +12,9 @@ Completion (≥ 90% completion): ben and chen. Achievement (≥ 80% grade and �
 Badges, awarded by demo_setup itself: First steps (Getting started: Welcome, How this course works, Homework 1 all
 complete) to ben, chen, dana and nour, not ana (1 of 3 = 33%); Homework hero (Homework 1, 2 and 3 each complete) to
 ben, chen and dana, not nour (Homework 3 unanswered) nor ana (nothing answered).
+The Data Science path's two small courses (credential_admin/demo/paths.py; 5 units, Completion at 80% = 4 units):
+ana, ben and chen are enrolled; Statistics: ana 0/5, ben and chen 5/5; Machine Learning: ana 0/5, ben 3/5 = 60%,
+chen 5/5. (`--all` works on courses; the path's own credential is issued with `--path`.)
 """
 import subprocess
 import sys
@@ -40,6 +43,11 @@ EXPECTED = {
     ("Homework hero", "ana"): ("no", "Homework 1 0% < 100%; Homework 2 0% < 100%; Homework 3 0% < 100%"),
     ("Homework hero", "nour"): ("no", "Homework 3 0% < 100%"),
     **{("Homework hero", name): ("held", "already issued") for name in ("ben", "chen", "dana")},
+    ("Statistics: Completion", "ana"): ("no", "completion 0% < 80%"),
+    **{("Statistics: Completion", name): ("yes", "every rule met") for name in ("ben", "chen")},
+    ("Machine Learning: Completion", "ana"): ("no", "completion 0% < 80%"),
+    ("Machine Learning: Completion", "ben"): ("no", "completion 60% < 80%"),
+    ("Machine Learning: Completion", "chen"): ("yes", "every rule met"),
 }
 BADGES_HELD = 7
 
@@ -65,12 +73,12 @@ def test_demo_dry_run_then_issue_then_rerun(service_env, s3_server, s3_bucket):
     dry = run(service_env, "--all", "--dry-run")
     assert dry.returncode == 0, dry.stderr
     assert table(dry.stdout) == EXPECTED
-    assert "Dry run: 3 would be issued, 7 already hold it, 10 not eligible. Nothing was changed." in dry.stdout
+    assert "Dry run: 6 would be issued, 7 already hold it, 13 not eligible. Nothing was changed." in dry.stdout
     assert sorted(set(Credential.objects.values_list("config__level", flat=True))) == ["badge"]  # no certificate
 
     first = run(service_env, "--all")
     assert first.returncode == 0, first.stderr
-    assert "Issued 3, already held 7, not eligible 10, failed 0." in first.stdout
+    assert "Issued 6, already held 7, not eligible 13, failed 0." in first.stdout
     assert "Certificate of Achievement (course-v1:Demo+CX101+2026): 5/5 learners · issued 1 · already 0 · " \
            "not eligible 4 · failed 0 · " in first.stdout  # plain progress lines: no terminal here
     assert "Certificate of Completion (course-v1:Demo+CX101+2026): 5/5 learners · issued 2 · already 0 · " \
@@ -78,13 +86,14 @@ def test_demo_dry_run_then_issue_then_rerun(service_env, s3_server, s3_bucket):
     held = sorted(Credential.objects.exclude(config__level="badge")
                   .values_list("config__display_name", "user__username", "status"))
     assert held == [("Certificate of Achievement", "chen", "issued"), ("Certificate of Completion", "ben", "issued"),
-                    ("Certificate of Completion", "chen", "issued")]
+                    ("Certificate of Completion", "chen", "issued"), ("Machine Learning: Completion", "chen", "issued"),
+                    ("Statistics: Completion", "ben", "issued"), ("Statistics: Completion", "chen", "issued")]
     assert s3_server.keys(s3_bucket) == set(Credential.objects.values_list("storage_key", flat=True))
 
     again = run(service_env, "--all")
     assert again.returncode == 0, again.stderr
-    assert "Issued 0, already held 10, not eligible 10, failed 0." in again.stdout
-    assert Credential.objects.count() == 3 + BADGES_HELD and len(s3_server.keys(s3_bucket)) == 3 + BADGES_HELD
+    assert "Issued 0, already held 13, not eligible 13, failed 0." in again.stdout
+    assert Credential.objects.count() == 6 + BADGES_HELD and len(s3_server.keys(s3_bucket)) == 6 + BADGES_HELD
 
 
 def test_bad_arguments_exit_2_and_change_nothing(service_env):
@@ -92,7 +101,7 @@ def test_bad_arguments_exit_2_and_change_nothing(service_env):
     for args, message in ((["--course", "not-a-key"], "is not a course key"),
                           (["--course", "course-v1:No+Such+Course"], "no course"),
                           (["--all", "--user", "ben", "nobody"], "unknown user(s): nobody"),
-                          ([], "one of the arguments --course --all is required")):
+                          ([], "one of the arguments --course --all --path is required")):
         result = run(service_env, *args)
         assert result.returncode == 2, (args, result.stderr)
         assert message in result.stderr, (args, result.stderr)
