@@ -119,3 +119,19 @@ def test_the_eligibility_context_is_the_configs_modes_and_date(achievement):
     achievement.available_from = datetime(2026, 3, 5, tzinfo=UTC)
     assert pipeline.eligibility_context(achievement) == pipeline.EligibilityContext(
         frozenset({"verified", "professional"}), datetime(2026, 3, 5, tzinfo=UTC))
+
+
+def test_a_reservation_is_audited_under_its_actor_and_in_its_own_config(achievement, ace, demo_course, staff_user):
+    from credential_admin.models import CredentialConfig
+
+    alice = ace()
+    other = CredentialConfig.objects.create(course_key=demo_course.course_key, usage_key="block-v1:Demo+CRED101+2026"
+                                            "+type@credential+block@other", display_name="Other", level="completion",
+                                            criteria={"min_grade": "50"})
+    # Alice's active row in the other config, with a higher id than any new row (listed after it by the database).
+    held = Credential.objects.create(pk=10**6, verification_id="other-row", short_code="OTHER0000000", user=alice,
+                                     config=other)
+    row = pipeline.reserve(achievement, decide(achievement, alice), "Credentials 101", actor=staff_user)[0]
+    assert row.pk != held.pk and Credential.objects.get(pk=row.pk).config_id == achievement.pk
+    entry = AuditLog.objects.get(action="reserved", credential_id=row.pk)
+    assert entry.actor == staff_user
