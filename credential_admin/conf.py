@@ -57,6 +57,7 @@ DEFAULTS: dict[str, Any] = {
     # Seconds a CDN or browser may hold the public JSON, Open Badges and status list documents (Cache-Control
     # max-age), and that the server keeps a rendered response (its key changes at once on revoke or reissue).
     "CREDENTIAL_XBLOCK_VERIFY_CACHE_SECONDS": 60,
+    "CREDENTIAL_XBLOCK_VERIFY_CACHE_ENTRIES": 2000,  # responses kept per process (a page is ~10 KB)
     # Colours of generated badge images per course key or organisation: {"Org": ["#1d4e89", "#f2a541"]}
     # (background, ring); a course without any gets a palette pair picked from its key.
     "CREDENTIAL_XBLOCK_BADGE_COLOURS": {},

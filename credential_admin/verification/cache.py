@@ -11,11 +11,13 @@ the token put in per request.
 from __future__ import annotations
 
 import hashlib
+import threading
+import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.middleware.csrf import get_token
 from django.utils.translation import get_language
@@ -31,8 +33,36 @@ def seconds() -> int:
     return int(conf.get("VERIFY_CACHE_SECONDS"))
 
 
-def _store():
-    return caches[conf.get("CACHE")]
+class Responses:
+    """The responses this process made, least recently used dropped beyond VERIFY_CACHE_ENTRIES and each kept at
+    most VERIFY_CACHE_SECONDS. In-process on purpose: a version never changes meaning, so no process can serve a
+    stale one, and a hit costs no network round trip (a shared cache would cost one per request)."""
+
+    def __init__(self) -> None:
+        self._items: OrderedDict[str, tuple[float, Any]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> Any:
+        with self._lock:
+            found = self._items.get(key)
+            if found is None or found[0] < time.monotonic():
+                return None
+            self._items.move_to_end(key)
+            return found[1]
+
+    def put(self, key: str, value: Any) -> None:
+        with self._lock:
+            self._items[key] = (time.monotonic() + seconds(), value)
+            self._items.move_to_end(key)
+            while len(self._items) > int(conf.get("VERIFY_CACHE_ENTRIES")):
+                self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+RESPONSES = Responses()
 
 
 def digest(parts: Iterable[Any]) -> str:
@@ -68,15 +98,15 @@ def cached(request: HttpRequest, kind: str, key: str, build: Callable[[], HttpRe
     etag = digest((kind, key, client))
     if _matches(request, etag):
         return _headers(HttpResponseNotModified(), etag, public)
-    store, cache_key = _store(), f"credential-verify:{kind}:{digest((kind, key))}"
-    held = store.get(cache_key)
+    cache_key = digest((kind, key))
+    held = RESPONSES.get(cache_key)
     if held is None:
         response = build()
         if response.status_code != 200:
             return response
         kept = ("Access-Control-Allow-Origin", "Content-Disposition")
         held = (response.content, response["Content-Type"], {name: response[name] for name in kept if name in response})
-        store.set(cache_key, held, seconds())
+        RESPONSES.put(cache_key, held)
     content, content_type, extra = held
     response = HttpResponse(content, content_type=content_type)
     for name, value in extra.items():

@@ -1,6 +1,7 @@
 """Run the benchmarks and write benchmarks.json in the current directory (the checkout).
 
-``python -m tests.benchmarks`` runs all of MODULES; ``python -m tests.benchmarks render verify`` runs some (short
+``python -m tests.benchmarks`` runs all of MODULES, then prints every figure beside its target;
+``python -m tests.benchmarks render verify`` runs some (short
 or full module names). Results are merged into an existing benchmarks.json, so keys of benchmarks not run keep
 their last values. Each module runs in a child process, so settings, caches and peak memory do not leak between
 them. Exit status 1 if any module failed (the others' results are still written).
@@ -14,7 +15,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from tests.benchmarks import MODULES
+from tests.benchmarks import MODULES, verdicts
 
 OUTPUT = Path("benchmarks.json")
 
@@ -43,6 +44,14 @@ def selected(names: list[str]) -> list[str]:
     return chosen
 
 
+def print_targets(results: dict[str, float]) -> None:
+    """Every figure of benchmarks.json beside its target (DESIGN.md "Targets")."""
+    rows = [("figure", "value", "target", "verdict"), *verdicts(results)]
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    for row in rows:
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip(), flush=True)
+
+
 def main(argv: list[str]) -> int:
     if argv[:1] == ["--child"]:
         child(argv[1], argv[2])
@@ -59,6 +68,7 @@ def main(argv: list[str]) -> int:
         print(json.dumps(found, indent=2), flush=True)
         results.update(found)
         OUTPUT.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
+    print_targets(results)
     if failed:
         print(f"failed: {', '.join(failed)}", file=sys.stderr)
     return 1 if failed else 0

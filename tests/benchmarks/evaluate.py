@@ -4,14 +4,17 @@ Data as DESIGN.md "Targets" says: a course of 100 units of 4 components, 10,000 
 ~90% complete (360 of 400 components), the other half ~10%. Learners are evaluated in batches of
 ``CREDENTIAL_XBLOCK_BATCH_SIZE`` (500) exactly as bulk issuing does: `records()` for the batch, then
 `rules.evaluate` for each. Keys: ``evaluate_10k_s`` (wall time of the evaluation, setup excluded) and
-``evaluate_queries_per_batch`` (the largest number of queries one batch ran; it must not grow with the batch).
-
-The database is SQLite in a temporary folder by default; CREDENTIAL_DB=mysql (or postgres) runs it there.
-Run alone: ``.venv/bin/python -m tests.benchmarks.evaluate``.
+``evaluate_queries_per_batch`` (the largest number of queries one batch ran; it must not grow with the batch) on
+SQLite, then ``evaluate_10k_mariadb_s`` and ``evaluate_mariadb_queries_per_batch`` on MariaDB (database
+``credentials_bench_evaluate``), each in a process of its own.
+Run alone: ``.venv/bin/python -m tests.benchmarks.evaluate``; ``… evaluate --one`` measures CREDENTIAL_DB only.
 """
 from __future__ import annotations
 
+import json
 import os
+import subprocess
+import sys
 import tempfile
 import time
 
@@ -20,6 +23,7 @@ UNITS = 100
 COMPONENTS = 4
 CHAPTERS = 10
 COURSE_KEY = "course-v1:Bench+EVAL+2026"
+DB_NAME = "credentials_bench_evaluate"  # on MariaDB or PostgreSQL: created fresh, dropped at the end
 
 
 def course_olx() -> str:
@@ -92,15 +96,19 @@ def evaluate_all(user_ids: list[int]) -> tuple[float, int, int]:
     return time.perf_counter() - start, most_queries, eligible
 
 
-def run() -> dict[str, float]:
+def measure() -> dict[str, float]:
+    """Seed a fresh database (SQLite, or CREDENTIAL_DB's engine in database CREDENTIAL_DB_NAME) and evaluate."""
     os.environ.setdefault("CREDENTIAL_TEST_DIR", tempfile.mkdtemp(prefix="bench-evaluate-"))
-    os.environ.setdefault("CREDENTIAL_DB_NAME", "bench_evaluate")
+    os.environ.setdefault("CREDENTIAL_DB_NAME", DB_NAME)
     os.environ["DJANGO_SETTINGS_MODULE"] = "tests.settings"
     import django
+    from django.conf import settings
     from django.core.management import call_command
     from django.test.utils import setup_databases, teardown_databases
 
     django.setup()
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":  # this exact name, no test_ prefix
+        settings.DATABASES["default"]["TEST"]["NAME"] = settings.DATABASES["default"]["NAME"]
     databases = setup_databases(verbosity=0, interactive=False)  # a fresh test database on any engine
     try:
         call_command("migrate", verbosity=0)
@@ -113,8 +121,24 @@ def run() -> dict[str, float]:
     # Half the learners completed 90 of 100 units (360 components); the check keeps the figure honest.
     assert eligible == LEARNERS // 2, f"expected {LEARNERS // 2} eligible learners, got {eligible}"
     print(f"evaluated {LEARNERS} learners in {seconds:.2f} s, at most {queries} queries per batch", flush=True)
-    return {"evaluate_10k_s": round(seconds, 3), "evaluate_queries_per_batch": queries}
+    return {"seconds": round(seconds, 3), "queries": queries}
+
+
+def _child(database: str) -> dict[str, float]:
+    """`measure` on `database` in a process of its own (Django is set up once per process)."""
+    env = {**os.environ, "CREDENTIAL_DB": database, "CREDENTIAL_DB_NAME": DB_NAME}
+    env.pop("CREDENTIAL_TEST_DIR", None)
+    output = subprocess.run([sys.executable, "-m", "tests.benchmarks.evaluate", "--one"], env=env, check=True,
+                            capture_output=True, text=True).stdout
+    print(output, end="", flush=True)
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def run() -> dict[str, float]:
+    sqlite, mariadb = _child("sqlite"), _child("mysql")
+    return {"evaluate_10k_s": sqlite["seconds"], "evaluate_queries_per_batch": sqlite["queries"],
+            "evaluate_10k_mariadb_s": mariadb["seconds"], "evaluate_mariadb_queries_per_batch": mariadb["queries"]}
 
 
 if __name__ == "__main__":
-    print(run())
+    print(json.dumps(measure() if sys.argv[1:] == ["--one"] else run()))

@@ -105,3 +105,16 @@ def test_status_list_is_signed_again_only_when_its_bits_change(client, learner, 
         second = client.get("/credentials/status/0/")
     assert second.content == first.content  # the same signed document, not a new proof
     assert len(queries) == 2, [q["sql"] for q in queries]  # the last list number, then the revoked ids
+
+
+def test_kept_responses_are_bounded_least_recently_used_first(settings):
+    from credential_admin.verification.cache import Responses
+
+    settings.CREDENTIAL_XBLOCK_VERIFY_CACHE_ENTRIES = 3
+    store = Responses()
+    for n in range(6):
+        store.put(str(n), n)
+        store.get("3")  # kept in use from the moment it arrives
+    assert [store.get(str(n)) for n in range(6)] == [None, None, None, 3, 4, 5]
+    store.put("6", 6)  # drops 3, the least recently used (4 and 5 were read after it just above)
+    assert [store.get(str(n)) for n in range(3, 7)] == [None, 4, 5, 6]
