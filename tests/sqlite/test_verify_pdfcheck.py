@@ -204,3 +204,15 @@ def test_unreadable_signed_data_is_reported(client, issued):
     result = findings(upload(client, credential, render(credential, json.loads(credential.payload), envelope)))
     assert result[1:] == ["This file is not byte for byte the certificate that was issued.",
                           "The signed data inside the file cannot be read."]
+
+
+def test_a_damaged_record_is_compared_without_crashing(client, issued):
+    """A record whose stored payload is not an object of facts (damaged): the file cannot match it, and the
+    check still answers (every signed fact then differs from the empty record)."""
+    credential, pdf = issued
+    Credential.objects.filter(pk=credential.pk).update(payload="[]", pdf_sha256="f" * 64)
+    credential.refresh_from_db()
+    response = upload(client, credential, pdf)
+    assert response.status_code == 200
+    assert findings(response)[:3] == ["altered", "This file is not byte for byte the certificate that was issued.",
+                                      "the name was changed"]
