@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from functools import lru_cache
 
+from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import translation
+from django.utils.html import escape
 
 from credential_admin import conf, tracking
 
@@ -26,6 +28,8 @@ ISSUED, REISSUED, REVOKED, REINSTATED = "issued", "reissued", "revoked", "reinst
 TRACKED = {ISSUED: tracking.ISSUED, REISSUED: tracking.REISSUED, REVOKED: tracking.REVOKED,
            REINSTATED: tracking.REINSTATED}
 MAILED = (ISSUED, REISSUED)
+FIELDS = ("name", "title", "level", "issuer", "code", "download_url", "verify_url")
+MARK = "\ue000{}\ue001"  # private-use characters: never in a template, never escaped
 
 
 def credentials_changed(event: str, credentials: Sequence) -> None:
@@ -74,18 +78,34 @@ def message(credential, event: str, connection=None) -> EmailMultiAlternatives:
     from credential_admin.issuing.pipeline import verify_url
 
     facts = credential.snapshot
-    context = {
+    values = {
         "name": facts.get("name") or credential.user.get_username(), "title": facts.get("title", ""),
         "level": facts.get("level", credential.config.level), "issuer": facts.get("issuer") or conf.issuer_name(),
-        "reissued": event == REISSUED, "code": credential.formatted_code,
-        "download_url": conf.base_url() + reverse("credential_admin:credential_download",
-                                                  args=[credential.verification_id]),
+        "code": credential.formatted_code,
+        # As verify_url: the app's fixed URLs under credentials/ (reverse() would import the whole URLconf in a
+        # worker that has not loaded it, seconds for a command that sends one batch).
+        "download_url": f"{conf.base_url()}/credentials/download/{credential.verification_id}/",
         "verify_url": verify_url(credential.verification_id),
     }
-    with translation.override(facts.get("language") or None):
-        subject = " ".join(render_to_string("credential_admin/email/issued_subject.txt", context).split())
-        text = render_to_string("credential_admin/email/issued.txt", context)
-        html = render_to_string("credential_admin/email/issued.html", context)
-    mail = EmailMultiAlternatives(subject, text, to=[credential.user.email], connection=connection)
-    mail.attach_alternative(html, "text/html")
+    subject, text, html = templates(event, facts.get("language") or settings.LANGUAGE_CODE)
+    mail = EmailMultiAlternatives(fill(subject, values), fill(text, values), to=[credential.user.email],
+                                  connection=connection)
+    mail.attach_alternative(fill(html, values, escape_html=True), "text/html")
     return mail
+
+
+@lru_cache(maxsize=64)
+def templates(event: str, language: str) -> tuple[str, str, str]:
+    """Subject, text and HTML of one event in one language, rendered once with a marker in place of each value
+    (a batch of thousands renders its templates once per language, not once per learner)."""
+    context = {name: MARK.format(name) for name in FIELDS} | {"reissued": event == REISSUED}
+    with translation.override(language):
+        subject = " ".join(render_to_string("credential_admin/email/issued_subject.txt", context).split())
+        return (subject, render_to_string("credential_admin/email/issued.txt", context),
+                render_to_string("credential_admin/email/issued.html", context))
+
+
+def fill(template: str, values: dict[str, str], escape_html: bool = False) -> str:
+    for name, value in values.items():
+        template = template.replace(MARK.format(name), escape(value) if escape_html else str(value))
+    return template
