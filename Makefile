@@ -20,10 +20,13 @@ $(BIN)/python:
 	$(PYTHON312) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 
-install: system-deps $(BIN)/python
+install: system-deps $(BIN)/python $(MFE)/node_modules/.package-lock.json
 	$(BIN)/pip install -q -c $(CONSTRAINTS) -e ".[test]"
-	npm --prefix $(MFE) ci --no-audit --no-fund --loglevel=error
 	npm --prefix $(MFE) run build
+
+# npm ci from the lockfile, again only when the lockfile changes (npm writes node_modules/.package-lock.json).
+$(MFE)/node_modules/.package-lock.json: $(MFE)/package-lock.json
+	npm --prefix $(MFE) ci --no-audit --no-fund --loglevel=error
 
 demo: install
 	$(DEMO_ENV) $(DEMO) demo_setup $(DEMO_SETTINGS)
