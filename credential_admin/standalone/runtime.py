@@ -21,6 +21,7 @@ import logging
 from collections.abc import Iterable
 from typing import Any
 
+import yaml
 from completion.models import BlockCompletion
 from completion.services import CompletionService
 from django.conf import settings
@@ -341,7 +342,7 @@ class StandaloneRuntime(WorkbenchRuntime):
             block = block_class.parse_xml(node, self, ScopeIds(None, block_type, usage_key, usage_key))
         except LoadError:
             raise
-        except (ValueError, TypeError, KeyError) as exc:
+        except (ValueError, TypeError, KeyError, yaml.YAMLError) as exc:  # XBlock reads attributes as YAML
             raise LoadError(f"{where}: {exc}") from None
         block.parent = parent_id
         block.save()

@@ -305,7 +305,10 @@ def load_exit_code(folder) -> int:
     ('<credential url_name="c" min_grade="80" level="gold"/>', 'The level "gold" is not one of'),
     ('<bogus url_name="b"/>', "no XBlock of type 'bogus' is installed"),
     ('<problem url_name="p" weight="heavy"><question>?</question></problem>', '<problem url_name=\'p\'>'),
-    ('<html url_name="¡" display_name="x"/>', "a url_name may hold only"),  # found by the fuzz suite (InvalidKeyError, exit 1)
+    # Found by the fuzz suite (an InvalidKeyError, a YAML error: exit 1 with a traceback).
+    ('<html url_name="¡" display_name="x"/>', "a url_name may hold only"),
+    ('<problem url_name="p" weight="!0 x"><question>?</question></problem>', "could not determine a constructor"),
+    ('<problem url_name="p" weight="\'x"><question>?</question></problem>', "while scanning a quoted scalar"),
 ])
 def test_load_course_refuses_a_bad_course_with_exit_2_and_writes_nothing(tmp_path, component, message):
     from credential_admin.standalone.loader import load_course_folder
