@@ -4,9 +4,9 @@
   of a window queues and the others in it cost one cache call each; nothing touches the database until the
   platform's transaction commits.
 - On commit, one or two queries find the configurations the event can still affect (published, with a rule of
-  that kind, and not already held or revoked for this learner); only if there are any is a Celery task queued,
-  delayed by AUTO_ISSUE_DELAY so the evaluation sees the end of the window. This is the whole cost of the common
-  case.
+  that kind, and not already held or revoked for this learner), and one the Learning Paths the course may
+  complete; only if there are any is a Celery task queued, delayed by AUTO_ISSUE_DELAY so the evaluation sees the
+  end of the window. This is the whole cost of the common case.
 - `evaluate` (the task) releases the key, then issues through the pipeline, which is idempotent.
 """
 from __future__ import annotations

@@ -1,5 +1,6 @@
 """Automatic issuing (AUTO_ISSUE): grade, completion and enrollment events queue one debounced evaluation of that
-learner, after commit; the common case costs one or two queries; a receiver's error never breaks the platform's write.
+learner, after commit; the common case costs a few queries after commit; a receiver's error never breaks the
+platform's write.
 
 The demo course and the standalone backend stand for the platform; the events are the real openedx-events signals
 and edx-completion's real BlockCompletion saves. Celery is eager here, so where a test needs the queue itself it
