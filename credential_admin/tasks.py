@@ -122,10 +122,18 @@ def queue_credential(credential_id: int) -> None:
     transaction.on_commit(lambda: issue_credential.delay(credential_id))
 
 
+# A queued run is cut into at least QUEUE_SPREAD tasks when it has enough learners, so that up to that many workers
+# all get a share (a few hundred learners in batches of 500 would be one task for one worker); never below
+# QUEUE_MIN_BATCH learners a task, where a batch's fixed cost (its evaluation queries and commit) stays small.
+QUEUE_SPREAD = 8
+QUEUE_MIN_BATCH = 50
+
+
 def queue_batches(config: CredentialConfig, user_ids: Sequence[int], chunk_size: int | None = None) -> int:
     """Queue chunked batch tasks for these learners after commit; returns how many tasks were queued."""
     _load_app()
     size = max(1, int(chunk_size or conf.get("BATCH_SIZE") or 500))
+    size = min(size, max(QUEUE_MIN_BATCH, -(-len(user_ids) // QUEUE_SPREAD)))  # enough tasks for every worker
     chunks = [list(user_ids[start:start + size]) for start in range(0, len(user_ids), size)]
     for chunk in chunks:
         transaction.on_commit(lambda chunk=chunk: issue_batch.delay(config.pk, chunk))

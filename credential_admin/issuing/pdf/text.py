@@ -28,6 +28,11 @@ _WORDS = re.compile(r"[^ /]*[ /]|[^ /]+")
 _RTL_CHARS = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc\U00010800-\U00010fff\U0001e800-\U0001efff"
                         "\u200f\u202b\u202e\u2067]")  # right-to-left scripts and marks
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")  # Unicode category Cc
+# Bounds of the per-string caches below. Every certificate brings a few strings seen once (its verify URL, code,
+# name), so each cache fills within the first thousand certificates and stays full: memory is flat from then on,
+# and strings repeated on every certificate (template text, titles, common name parts) stay the recently used.
+CACHE_LINES = 2048
+CACHE_WORDS = 4096
 # Explicit bidi formatting (embeddings, overrides, isolates) and marks: invisible, and able to reorder the printed
 # text around them, so a name carrying them could rearrange its line. Printed text never keeps them.
 _BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
@@ -64,7 +69,7 @@ def _line(text: str, glyphs: list[Glyph], spans: tuple[tuple[int, int, str], ...
                 tuple({g[FONT] for g in glyphs if g[SHARED]}))
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=CACHE_LINES)
 def clean(text: str) -> str:
     """`text` as one line for printing: NFC, whitespace runs as single spaces, bidi controls removed; control
     characters refused."""
@@ -75,7 +80,7 @@ def clean(text: str) -> str:
     return text
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=CACHE_LINES)
 def shape(text: str, chain: FontChain, primary: Font | None = None) -> Line:
     """Shape one line of text (cached: template strings and repeated titles are shaped once).
 
@@ -98,7 +103,7 @@ def shape(text: str, chain: FontChain, primary: Font | None = None) -> Line:
     return _line(text, glyphs, tuple(spans))
 
 
-@lru_cache(maxsize=32768)
+@lru_cache(maxsize=CACHE_WORDS)
 def _shape_word(font: int, word: str) -> tuple[Glyph, ...]:
     return tuple(_shape_run(font_by_key(font), word, False))
 
@@ -353,7 +358,7 @@ def box_operators(fonts, text: str, chain: FontChain, primary: Font | None, box:
     return block_operators(fonts, block, x, y, width, height, align)
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=CACHE_LINES)
 def _shared_box(text, chain, primary, box, size, wrap, shrink, align) -> tuple[str, tuple[int, ...]] | None:
     x, y, width, height = box
     block = fit(text, chain, primary, size=size, width=width, height=height, wrap=wrap, shrink=shrink)
