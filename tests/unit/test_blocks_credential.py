@@ -90,6 +90,7 @@ def make_block(monkeypatch):
         for name, value in fields.items():
             setattr(block, name, value)
         monkeypatch.setattr(block, "credential_state", lambda uid: credential)
+        monkeypatch.setattr(block, "path_progress", lambda uid: [])  # paths read the database: tests/sqlite
         monkeypatch.setattr(block, "credential_summaries", lambda ids: {7: {
             "status": "issued", "issued_on": "2026-03-04", "short_code": "ABCD-EFGH-JKMN",
             "verify_url": "https://lms.example.org/credentials/verify/v7/"}} if 7 in ids else {})

@@ -50,8 +50,8 @@ NAMES = {
 def facts(name: str = "Ada Lovelace", **changes) -> CertificateFacts:
     values = dict(learner_name=name, title="Introduction to Data Science", level="Achievement",
                   issued_on=datetime.date(2026, 11, 26), verify_url=URL, short_code="K7QX-29MD",
-                  rules_met=("Overall grade: 86% (required 80%)",), issuer="Demo Issuer", organization="Demo University",
-                  language="en")
+                  rules_met=("Overall grade: 86% (required 80%)",), issuer="Demo Issuer",
+                  organization="Demo University", language="en")
     values.update(changes)
     return CertificateFacts(**values)
 
