@@ -216,3 +216,22 @@ def test_a_damaged_record_is_compared_without_crashing(client, issued):
     assert response.status_code == 200
     assert findings(response)[:3] == ["altered", "This file is not byte for byte the certificate that was issued.",
                                       "the name was changed"]
+
+
+def test_a_pdf_whose_pages_cannot_be_parsed_says_so(client, issued):
+    credential, _pdf = issued
+    assert findings(upload(client, credential, b"%PDF-1.7\n" + bytes(range(256)) * 40)) == [
+        "altered", "This file is not byte for byte the certificate that was issued.",
+        "It carries no signed data from this site: the embedded signature was removed or damaged.",
+        "The file is damaged: its pages cannot be read."]
+
+
+def test_signed_data_naming_no_credential_of_ours_is_another_credentials(client, issued):
+    """Validly signed facts whose id is not an id this site makes (so no link to another page is offered)."""
+    credential, _pdf = issued
+    facts = {**json.loads(credential.payload), "id": "not an id!"}
+    data, signature, key_id = signing.sign(facts)
+    envelope = signing.envelope(data, signature, key_id, facts["verify_url"])
+    result = findings(upload(client, credential, render(credential, facts, envelope)))
+    assert result[:3] == ["altered", "This file is not byte for byte the certificate that was issued.",
+                          "The signed data inside the file belongs to a different credential."]
