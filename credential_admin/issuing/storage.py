@@ -5,8 +5,12 @@ never leaves an orphan. Every storage failure surfaces as `StorageError`, which 
 """
 from __future__ import annotations
 
+import os
+import tempfile
+from pathlib import Path
+
 from django.core.files.base import ContentFile
-from django.core.files.storage import Storage, storages
+from django.core.files.storage import FileSystemStorage, Storage, storages
 from django.http import FileResponse, HttpResponse, HttpResponseRedirect
 from django.utils.crypto import salted_hmac
 from django.utils.http import content_disposition_header
@@ -38,6 +42,9 @@ def store(key: str, data: bytes) -> None:
     """Write `data` under exactly `key`, replacing any earlier attempt's file."""
     storage = get_storage()
     try:
+        if type(storage) is FileSystemStorage:  # exactly: a subclass may change how files are saved
+            _replace_local(storage, key, data)
+            return
         if not getattr(storage, "file_overwrite", False) and storage.exists(key):
             storage.delete(key)
         saved = storage.save(key, ContentFile(data))
@@ -45,6 +52,18 @@ def store(key: str, data: bytes) -> None:
         raise StorageError(f"{type(exc).__name__}: {exc}") from exc
     if saved != key:
         raise StorageError(f"The storage saved {saved!r} instead of {key!r}.")
+
+
+def _replace_local(storage: FileSystemStorage, key: str, data: bytes) -> None:
+    """Local files: written beside the target and renamed over it, so a reader sees the old file or the new one,
+    never half of one; one write and one rename instead of Django's exists / delete / unique-name / save round."""
+    path = Path(storage.path(key))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=path.parent, prefix=".tmp-", delete=False) as handle:
+        handle.write(data)
+    if storage.file_permissions_mode is not None:
+        os.chmod(handle.name, storage.file_permissions_mode)
+    os.replace(handle.name, path)
 
 
 def delete(key: str) -> None:

@@ -121,3 +121,18 @@ def test_queued_runs_are_cut_so_that_every_worker_gets_a_share(make_config, monk
         assert tasks.queue_batches(config, list(range(learners_))) == len(sizes)
     assert [len(chunk) for chunk in sent] == sizes
     assert [pk for chunk in sent for pk in chunk] == list(range(learners_))  # each learner once, in order
+
+
+def test_local_files_are_replaced_in_one_write_and_rename(settings, tmp_path):
+    from credential_admin.issuing import storage
+
+    settings.STORAGES = {**settings.STORAGES, "certificates": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(tmp_path), "file_permissions_mode": 0o640}}}
+    settings.CREDENTIAL_XBLOCK_STORAGE = "certificates"
+    storage.store("credentials/7/abc.pdf", b"first attempt")
+    storage.store("credentials/7/abc.pdf", b"the retry")
+    written = tmp_path / "credentials" / "7" / "abc.pdf"
+    assert written.read_bytes() == b"the retry"
+    assert [path.name for path in written.parent.iterdir()] == ["abc.pdf"]  # no temporary file left behind
+    assert written.stat().st_mode & 0o777 == 0o640
