@@ -35,6 +35,8 @@ TARGETS = [
     ("verify_p99_ms", "<= 3 x verify_bare_p99_ms", lambda r: 3 * r["verify_bare_p99_ms"], True),
     ("verify_bare_rps", "(baseline: a bare Django view)", None, None),
     ("verify_bare_p99_ms", "(baseline: a bare Django view)", None, None),
+    ("verify_hot_rps", "(100 ids: a shared link, reported)", None, None),
+    ("verify_hot_p99_ms", "(100 ids: a shared link, reported)", None, None),
     ("auto_issue_event_ms", "<= 5 ms", lambda r: 5.0, True),
     ("auto_issue_event_queries", "a handful (<= 5)", lambda r: 5, True),
     ("path_evaluate_1k_s", "<= 2 s", lambda r: 2.0, True),

@@ -3,7 +3,9 @@
 1,000,000 issued credentials in MariaDB (seeded once into database ``credentials_bench_verify`` and reused),
 gunicorn with 2 sync workers, ``wrk`` with 16 connections for 20 s on random known verification ids; the baseline
 is a view returning "ok" behind the same middleware. Keys: ``verify_rps``, ``verify_bare_rps``, ``verify_p99_ms``,
-``verify_bare_p99_ms``. gunicorn listens on 127.0.0.1:BENCH_VERIFY_PORT (8180).
+``verify_bare_p99_ms``; then ``verify_hot_rps`` and ``verify_hot_p99_ms``, the same on only 100 of the ids (a shared
+link: served from each process's response cache, credential_admin/verification/cache.py, after one miss each).
+gunicorn listens on 127.0.0.1:BENCH_VERIFY_PORT (8180).
 
 Run alone: ``.venv/bin/python -m tests.benchmarks.verify`` (prints the JSON). The module is also the Django
 settings and URLconf of the server it starts (tests.settings on MariaDB with persistent connections, plus the bare
@@ -27,6 +29,7 @@ USERS = 10_000
 DB_NAME = os.environ.get("BENCH_VERIFY_DB", "credentials_bench_verify")
 DATA_DIR = Path(tempfile.gettempdir()) / "credential-bench-verify"
 SAMPLE = 20_000
+HOT = 100
 DURATION_S = 20
 CHECKOUT = Path(__file__).resolve().parents[2]
 MODULE = "tests.benchmarks.verify"
@@ -188,13 +191,15 @@ def run() -> dict[str, float]:
         _wrk(port, verify_paths[:200], 3)  # warm both workers up
         bare = _wrk(port, ["/bench/bare/"], DURATION_S)
         verify = _wrk(port, verify_paths, DURATION_S)
+        hot = _wrk(port, verify_paths[:HOT], DURATION_S)  # a shared link: a few pages, each asked for many times
     finally:
         server.terminate()
         server.wait(timeout=30)
-    if bare["errors"] or verify["errors"]:
-        raise RuntimeError(f"wrk saw errors: bare {bare['errors']}, verify {verify['errors']}")
+    if bare["errors"] or verify["errors"] or hot["errors"]:
+        raise RuntimeError(f"wrk saw errors: bare {bare['errors']}, verify {verify['errors']}, hot {hot['errors']}")
     return {"verify_rps": round(verify["rps"], 1), "verify_bare_rps": round(bare["rps"], 1),
-            "verify_p99_ms": round(verify["p99_ms"], 2), "verify_bare_p99_ms": round(bare["p99_ms"], 2)}
+            "verify_p99_ms": round(verify["p99_ms"], 2), "verify_bare_p99_ms": round(bare["p99_ms"], 2),
+            "verify_hot_rps": round(hot["rps"], 1), "verify_hot_p99_ms": round(hot["p99_ms"], 2)}
 
 
 if __name__ == "__main__":
