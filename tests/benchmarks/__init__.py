@@ -31,6 +31,8 @@ TARGETS = [
     ("issue_queue_10k_s", "<= 0.6 x issue_10k_mariadb_s", lambda r: 0.6 * r["issue_10k_mariadb_s"], True),
     ("issue_10k_mariadb_s", "(one eager process on MariaDB)", None, None),
     ("issue_queue_1worker_10k_s", "(the queue with one worker, reported)", None, None),
+    ("issue_learners_large", "(learners behind the 10k figures: 10,000 in a full run)", None, None),
+    ("issue_learners_small", "(learners behind the 1k figure: 1,000 in a full run)", None, None),
     ("verify_rps", ">= 0.6 x verify_bare_rps", lambda r: 0.6 * r["verify_bare_rps"], False),
     ("verify_p99_ms", "<= 3 x verify_bare_p99_ms", lambda r: 3 * r["verify_bare_p99_ms"], True),
     ("verify_bare_rps", "(baseline: a bare Django view)", None, None),
