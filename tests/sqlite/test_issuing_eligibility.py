@@ -88,8 +88,9 @@ def test_availability_is_judged_at_the_moment_given(achievement, ace):
 def test_invalid_criteria_make_nobody_eligible_and_say_why(achievement, ace):
     achievement.criteria = {"min_grade": "abc"}
     achievement.save()
-    decisions = decide(achievement, ace(), ace("bob", "Bob Builder"))
-    assert [d.eligible for d in decisions] == [False, False]
+    alice, bob = ace(), ace("bob", "Bob Builder")
+    decisions = decide(achievement, alice, bob)
+    assert [(d.user_id, d.eligible) for d in decisions] == [(alice.pk, False), (bob.pk, False)]
     assert rendered(decisions[1].reasons) == ['"abc" is not a number: enter a percentage from 0 to 100.']
 
 
