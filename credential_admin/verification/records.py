@@ -53,8 +53,52 @@ def _lookup(column: str, value: str) -> Credential | None:
     read only so that neither is ever displayed), as attributes of the Credential. This is the hot path of the
     verification page: building the ORM query with its joins each time cost more than running it."""
     alias = router.db_for_read(Credential)
-    rows = Credential.objects.db_manager(alias).raw(_lookup_sql(alias, column), [value, *map(str, PUBLIC_STATUSES)])
-    return next(iter(rows), None)
+    with connections[alias].cursor() as cursor:  # a plain cursor: raw()'s machinery cost more than the query
+        cursor.execute(_lookup_sql(alias, column), [value, *map(str, PUBLIC_STATUSES)])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    names, converters = _row_reading(alias)
+    values = list(row)
+    for index, convert in converters:
+        values[index] = convert(values[index])
+    credential = Credential.from_db(alias, names, [values[index] for index in _model_order()])
+    for name, extra in zip(EXTRA_FIELDS, values[len(names):], strict=True):
+        setattr(credential, name, extra)
+    return credential
+
+
+EXTRA_FIELDS = ("config_level", "config_course_key", "next_verification_id", "next_status", "private_username",
+                "private_email")
+
+
+@lru_cache(maxsize=8)
+def _row_reading(alias: str) -> tuple[list[str], list[tuple[int, Any]]]:
+    """The attribute names of ROW_FIELDS and, by column index, the conversions the ORM applies to their values
+    (dates on SQLite, JSON, booleans on MySQL), as the database's compiler would."""
+    connection = connections[alias]
+    fields = [Credential._meta.get_field(name) for name in ROW_FIELDS]
+    converters = []
+    for index, model_field in enumerate(fields):
+        column = model_field.get_col(Credential._meta.db_table)
+        steps = connection.ops.get_db_converters(column) + model_field.get_db_converters(connection)
+        if steps:
+            converters.append((index, lambda value, steps=steps, column=column: _convert(value, steps, column,
+                                                                                          connection)))
+    return [model_field.attname for model_field in fields], converters
+
+
+@lru_cache(maxsize=1)
+def _model_order() -> list[int]:
+    """Indexes into ROW_FIELDS in the model's field order, which `Model.from_db` expects its values in."""
+    position = {field.name: index for index, field in enumerate(Credential._meta.concrete_fields)}
+    return sorted(range(len(ROW_FIELDS)), key=lambda index: position[ROW_FIELDS[index]])
+
+
+def _convert(value: Any, steps: list, column: Any, connection: Any) -> Any:
+    for step in steps:
+        value = step(value, column, connection)
+    return value
 
 
 @lru_cache(maxsize=8)
