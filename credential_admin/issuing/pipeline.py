@@ -416,6 +416,8 @@ def issue_for_users(config: CredentialConfig, user_ids: Sequence[int], actor=Non
     credentials = reserve(config, decisions, title, actor)
     todo = [c for c in credentials if c.status != Credential.Status.ISSUED]
     result.already += len(credentials) - len(todo)
+    with transaction.atomic():  # committed before the batch: another worker must not wait on a new key's row
+        signing.register_public_keys()
     with transaction.atomic():  # one commit per batch
         _issue_each(todo, result, actor)
     return result
@@ -427,7 +429,6 @@ def _issue_each(credentials: Sequence[Credential], result: BatchResult, actor) -
     by_id = {c.pk: c for c in credentials}
     locked = list(_lockable().filter(pk__in=list(by_id)).order_by("pk"))
     result.already += len(credentials) - len(locked)  # issued meanwhile, or being issued by another worker
-    signing.register_public_keys()
     key, templates, done, failures = signing.active_key(), {}, [], []
     for credential in locked:
         credential.config = by_id[credential.pk].config
