@@ -17,13 +17,14 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from credential_admin.badges import images
 from credential_admin.models import CredentialConfig, PathCredential
 from credential_admin.paths import configs
 from credential_admin.paths.preview import preview
 from credential_xblock.checklist import rule_summary
 from credential_xblock.rules import Criteria
 
-CONFIG_FIELDS = ("display_name", "description", "template")
+CONFIG_FIELDS = ("display_name", "description", "template", "badge_name", "badge_description", "badge_criteria")
 
 
 def type_grades(text: str) -> dict[str, str]:
@@ -61,6 +62,13 @@ class PathCredentialForm(forms.ModelForm):
         widget=forms.Textarea(attrs={"rows": 2}), help_text=gettext_lazy('One per line, like "Final Exam: 75".'))
     min_path_grade = forms.CharField(label=gettext_lazy("Path-wide grade (%)"), required=False, help_text=gettext_lazy(
         "Optional: the course grades weighted by the step weights must reach this percentage."))
+    badge_name = forms.CharField(label=gettext_lazy("Badge name"), max_length=255, required=False,
+                                 help_text=gettext_lazy("Badge level only; the credential's name when empty."))
+    badge_description = forms.CharField(label=gettext_lazy("Badge description"), max_length=500, required=False)
+    badge_criteria = forms.CharField(label=gettext_lazy("Badge criteria"), required=False,
+                                     widget=forms.Textarea(attrs={"rows": 2}))
+    badge_image = forms.FileField(label=gettext_lazy("Badge image"), required=False, help_text=gettext_lazy(
+        "PNG or SVG; when none is uploaded, the image generated from the path's colours and the badge's name."))
 
     class Meta:
         model = PathCredential
@@ -79,6 +87,16 @@ class PathCredentialForm(forms.ModelForm):
                                                               (rule.get("min_type_grades") or {}).items()),
                                  "min_path_grade": self.instance.min_path_grade or "",
                                  **{name: getattr(config, name) for name in CONFIG_FIELDS}})
+
+    def clean_badge_image(self) -> str | None:
+        """The upload, checked like the block's (type, size, dimensions, safe SVG), as a data URI; None to keep."""
+        upload = self.cleaned_data.get("badge_image")
+        if not upload:
+            return None
+        try:
+            return images.check(upload.read(images.MAX_BYTES + 1), upload.content_type or "").data_uri()
+        except images.ImageError as exc:
+            raise forms.ValidationError(exc.message.render(_)) from None
 
     def clean(self):
         data = super().clean()
@@ -114,6 +132,7 @@ class PathCredentialAdmin(admin.ModelAdmin):
         (None, {"fields": ("path_key", "level", "display_name", "description", "template")}),
         (gettext_lazy("Rules"), {"fields": ("mode", "min_completion", "min_grade", "min_type_grades",
                                             "min_path_grade")}),
+        (gettext_lazy("Badge"), {"fields": ("badge_name", "badge_description", "badge_criteria", "badge_image")}),
     )
 
     @admin.display(boolean=True, description=gettext_lazy("published"))
@@ -123,6 +142,8 @@ class PathCredentialAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
         printed = {name: data.get(name, "") for name in CONFIG_FIELDS}
+        if data.get("badge_image"):
+            printed["badge_image"] = data["badge_image"]
         if change:
             configs.update(obj, mode=data["mode"], global_criteria=data["global_criteria"],
                            min_path_grade=data.get("min_path_grade"), actor=request.user, **printed)

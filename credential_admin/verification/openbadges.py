@@ -80,8 +80,9 @@ def achievement(facts: BadgeFacts) -> dict[str, Any]:
               "description": facts.achievement_description, "criteria": {"narrative": facts.criteria}}
     if facts.level in ACHIEVEMENT_TYPES:
         result["achievementType"] = ACHIEVEMENT_TYPES[facts.level]
-    if facts.courses:  # a Learning Path: a learning program, aligned to each of its courses
-        result["achievementType"] = "LearningProgram"
+    if facts.courses:  # a Learning Path: a learning program (a badge stays a Badge), aligned to each course
+        if facts.level != "badge":
+            result["achievementType"] = "LearningProgram"
         result["alignment"] = [{"type": ["Alignment"], "targetCode": key, "targetName": title, "targetUrl": url}
                                for key, title, url in facts.courses]
     if facts.image:

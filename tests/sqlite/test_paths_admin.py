@@ -112,3 +112,37 @@ def test_the_plugin_admin_edits_the_path_in_the_demo(admin_client):
     for url in ("/admin/learning_paths/learningpath/add/", f"/admin/learning_paths/learningpath/{path.pk}/change/"):
         response = admin_client.get(url)
         assert response.status_code == 200 and MACHINE_LEARNING in response.content.decode()
+
+
+def badge_png(side: int = 128) -> bytes:
+    """A real PNG (Pillow writes it), side x side pixels."""
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (side, side), "#1f6feb").save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def test_a_path_badge_with_its_name_criteria_and_checked_image(admin_client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    image = SimpleUploadedFile("explorer.png", badge_png(), content_type="image/png")
+    response = admin_client.post("/admin/credential_admin/pathcredential/add/", {
+        "path_key": PATH_KEY, "level": "badge", "mode": "global", "min_completion": "80",
+        "badge_name": "Path explorer", "badge_criteria": "Complete 80% of every course.", "badge_image": image})
+    assert response.status_code == 302
+    config = PathCredential.objects.get(path_key=PATH_KEY, config__level="badge").config
+    assert (config.badge_name, config.badge_criteria) == ("Path explorer", "Complete 80% of every course.")
+    assert config.badge_image.startswith("data:image/png;base64,")
+
+
+def test_a_path_badge_image_that_is_not_what_it_claims_saves_nothing(admin_client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    before = CredentialConfig.objects.count()
+    fake = SimpleUploadedFile("explorer.png", b"<svg xmlns='http://www.w3.org/2000/svg'/>", content_type="image/png")
+    response = admin_client.post("/admin/credential_admin/pathcredential/add/", {
+        "path_key": PATH_KEY, "level": "badge", "mode": "global", "min_completion": "80", "badge_image": fake})
+    assert response.status_code == 200
+    assert "This file claims to be PNG but it is not" in response.content.decode()
+    assert CredentialConfig.objects.count() == before
