@@ -78,6 +78,15 @@ def stored_bytes():
     return read
 
 
+@pytest.fixture(autouse=True)
+def fresh_verification_cache():
+    """The verification responses are cached in the process, which outlives a test (and its rolled-back rows,
+    whose ids the next test reuses): each test starts with none."""
+    from credential_admin.verification.cache import RESPONSES
+
+    RESPONSES.clear()
+
+
 @pytest.fixture
 def fresh_rate_limits():
     """Rate-limit counters live in the cache, which outlives a test: start (and leave) each test at zero."""
