@@ -205,15 +205,15 @@ def start_worker(service_env, celery_queue):
     started: list[subprocess.Popen] = []
     logs = Path(django_settings.CREDENTIAL_DATA_DIR) / "worker-logs"
     logs.mkdir(exist_ok=True)
-    env = service_env
 
-    def start(name: str) -> subprocess.Popen:
+    def start(name: str, **extra_env: str) -> subprocess.Popen:
+        """A worker named `name`; `extra_env` adds to its environment (e.g. the storage gate)."""
         log = open(logs / f"{name}-{celery_queue}.log", "w")  # noqa: SIM115 - closed with the process
         process = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "credential_admin.standalone.celery", "worker", "--pool=solo",
              "-Q", celery_queue, "-n", f"{name}-{celery_queue}@%h", "--without-gossip", "--without-mingle",
              "--without-heartbeat", "-l", "warning"],
-            env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+            env={**service_env, **extra_env}, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         process.log_path = log.name
         started.append(process)
         return process
@@ -237,7 +237,8 @@ def stop_worker(process: subprocess.Popen, timeout: float = 60) -> None:
 COURSE_OLX = """<course url_name="2026" display_name="Integration Course">
   <chapter url_name="c1" display_name="Chapter"><sequential url_name="s1" display_name="Lesson">
     <vertical url_name="u1" display_name="Unit one"><html url_name="h1"><p>One</p></html></vertical>
-    <vertical url_name="u2" display_name="Unit two"><html url_name="h2"><p>Two</p></html></vertical>
+    <vertical url_name="u2" display_name="Unit two"><html url_name="h2"><p>Two</p></html>
+      <credential url_name="done" display_name="Completion" level="completion" min_completion="100"/></vertical>
   </sequential></chapter>
 </course>"""
 POLICY = {"GRADER": [{"type": "Homework", "min_count": 1, "drop_count": 0, "weight": 1.0}],
@@ -247,7 +248,7 @@ POLICY = {"GRADER": [{"type": "Homework", "min_count": 1, "drop_count": 0, "weig
 @pytest.fixture
 def course_with_learners(transactional_db):
     """make(count, completed=count): a course of two units, `count` enrolled learners of whom the first
-    `completed` finished both units, and a published Completion credential requiring 100% → (config, users)."""
+    `completed` finished both units, and the published Completion credential (100%) of its block → (config, users)."""
     from completion.models import BlockCompletion
     from django.contrib.auth import get_user_model
     from opaque_keys.edx.keys import CourseKey
@@ -269,9 +270,11 @@ def course_with_learners(transactional_db):
         BlockCompletion.objects.bulk_create(
             BlockCompletion(user=user, context_key=key, block_key=unit, block_type="html", completion=1.0)
             for user in users[:count if completed is None else completed] for unit in units)
-        config = CredentialConfig.objects.create(
-            course_key=course_key, usage_key=str(key.make_usage_key("credential", "done")),
-            display_name="Completion", level="completion",
-            criteria={"min_completion": "100", "min_grade": None, "min_type_grades": {}})
+        # The published block's configuration: synced at load where tasks run eagerly, else by a worker's sync
+        # task, which finds the same block and keeps it published.
+        config, _created = CredentialConfig.objects.update_or_create(
+            usage_key=str(key.make_usage_key("credential", "done")), defaults={
+                "course_key": course_key, "display_name": "Completion", "level": "completion",
+                "criteria": {"min_completion": "100", "min_grade": None, "min_type_grades": {}}})
         return config, users
     return make

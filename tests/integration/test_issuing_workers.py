@@ -55,16 +55,18 @@ def test_two_workers_racing_on_the_same_batches_issue_each_credential_once(
 
 
 def test_worker_killed_mid_batch_then_rerun_issues_everyone_once_without_orphans(
-        course_with_learners, start_worker, celery_queue, s3_server, s3_bucket):
+        course_with_learners, start_worker, celery_queue, s3_server, s3_bucket, tmp_path):
     config, users = course_with_learners(LEARNERS)
-    victim = start_worker("victim")
+    stored_before_kill = CHUNK + CHUNK // 2  # the first batch, then half of the second
+    victim = start_worker("victim", CREDENTIAL_TEST_GATE=str(tmp_path),
+                          CREDENTIAL_TEST_GATE_AFTER=str(stored_before_kill))
     enqueue(config, users, celery_queue)
-    wait_until(lambda: issued() >= 100, 240, "the first batch")
-    victim.send_signal(signal.SIGKILL)
+    wait_until(lambda: any(tmp_path.glob("*.reached")), 240, "the victim held half-way through its second batch")
+    victim.send_signal(signal.SIGKILL)  # killed there, not wherever the timing put it
     victim.wait(10)
     assert victim.returncode == -signal.SIGKILL
-    at_kill = issued()
-    assert at_kill < LEARNERS, "the worker finished before it could be killed"
+    assert issued() == CHUNK  # the second batch died with its transaction
+    assert len(s3_server.keys(s3_bucket)) == stored_before_kill  # its half of the files: orphans until the rerun
     start_worker("rerun")
     enqueue(config, users, celery_queue)  # the admin reruns the same batch
     wait_until(lambda: issued() == LEARNERS, 300, "the rerun to finish")

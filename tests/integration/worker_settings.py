@@ -17,8 +17,10 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CREDENTIAL_XBLOCK_BATCH_SIZE = 100
 CREDENTIAL_XBLOCK_RETRY = json.loads(os.environ.get("CREDENTIAL_RETRY", "{}"))
+GATED = "CREDENTIAL_TEST_GATE" in os.environ  # a test holds this worker at a chosen store (gated_storage.py)
 STORAGES = {**STORAGES, "certificates": {
-    "BACKEND": "credential_admin.issuing.s3.PrivateS3Storage",
+    "BACKEND": ("tests.integration.gated_storage.GatedS3Storage" if GATED
+                else "credential_admin.issuing.s3.PrivateS3Storage"),
     "OPTIONS": {**json.loads(os.environ["CREDENTIAL_S3_OPTIONS"]),
                 "client_config": Config(connect_timeout=1, read_timeout=2, retries={"total_max_attempts": 1})},
 }}
