@@ -130,3 +130,24 @@ def ace(demo_course, make_learner, record_scores, block_key):
                                           for key, score in DEMO_PROBLEMS.items()})
         return user
     return make
+
+
+@pytest.fixture(params=["standalone", "openedx"])
+def side(request, db, monkeypatch):
+    """Each backend of the contract in turn: standalone, then Open edX over the fake platform."""
+    from credential_admin.backends.openedx import OpenEdxBackend
+    from credential_admin.backends.standalone import StandaloneBackend
+    from tests.backend_sides import Side
+    from tests.openedx_fakes import FakePlatform
+
+    if request.param == "openedx":
+        return Side("openedx", OpenEdxBackend(), FakePlatform().install(monkeypatch))
+    return Side("standalone", StandaloneBackend())
+
+
+@pytest.fixture
+def course(db) -> Course:
+    """The demo course, loaded from its folder as demo_setup does (modules with a course of their own override it)."""
+    from credential_admin.demo.seed import COURSE_FOLDER
+
+    return load_course_folder(COURSE_FOLDER)

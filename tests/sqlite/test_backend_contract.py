@@ -7,73 +7,21 @@ written out by hand for each side: the standalone side gets problem scores, the 
 totals and the persisted percent the platform would have stored. Completion is edx-completion's real
 BlockCompletion for both. Nothing on the platform side calls our grading code.
 """
-from dataclasses import dataclass
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from opaque_keys.edx.keys import CourseKey
-from xblock.completable import XBlockCompletionMode
 
 from credential_admin.backends import SIGNAL_PURPOSES, Platform, get_backend
-from credential_admin.backends.openedx import OpenEdxBackend
 from credential_admin.backends.standalone import CourseNotFound, StandaloneBackend
-from credential_admin.standalone.models import Course
-from credential_admin.standalone.runtime import StandaloneRuntime
 from credential_xblock.records import LearnerDataBackend
-from tests.openedx_fakes import Block, FakeCourse, FakePlatform, Subsection
+from tests.backend_sides import keys
+from tests.openedx_fakes import Subsection
 
 DEMO_SUBSECTIONS = [Subsection("hw1", "Homework", 3), Subsection("hw2", "Homework", 1),
                     Subsection("exam", "Final Exam", 4)]
-
-
-def fake_tree(course: Course) -> Block:
-    """The course's OLX tree as the modulestore would hold it (block types, names, completion modes)."""
-    key = CourseKey.from_string(course.course_key)
-
-    def convert(xblock) -> Block:
-        kids = [convert(child) for child in xblock.get_children()] if getattr(xblock, "has_children", False) else []
-        fields = {"display_name": getattr(xblock, "display_name", "")}
-        return Block(key, xblock.scope_ids.block_type, xblock.scope_ids.usage_id.block_id, kids,
-                     XBlockCompletionMode.get_mode(xblock), **fields)
-
-    return convert(StandaloneRuntime(course.course_key).get_block(course.structure["root"]))
-
-
-@dataclass
-class Side:
-    """One backend and how a test writes a learner's situation on its side."""
-
-    name: str
-    backend: object
-    platform: FakePlatform | None = None
-
-    def load(self, course: Course, subsections=()):
-        if self.platform is not None:
-            key = CourseKey.from_string(course.course_key)
-            self.platform.add_course(FakeCourse(key, course.title, course.grading_policy, fake_tree(course),
-                                                list(subsections)))
-        return course
-
-    def learner(self, make_learner, course, username, name="Alice Example", mode="verified", active=True):
-        user = make_learner(course, username, name=name, mode=mode, active=active)
-        if self.platform is not None:
-            self.platform.names[user.pk] = name
-            if course is not None:
-                self.platform.enrollments[(user.pk, CourseKey.from_string(course.course_key))] = (mode, active)
-        return user
-
-
-@pytest.fixture(params=["standalone", "openedx"])
-def side(request, db, monkeypatch):
-    if request.param == "openedx":
-        return Side("openedx", OpenEdxBackend(), FakePlatform().install(monkeypatch))
-    return Side("standalone", StandaloneBackend())
-
-
-def keys(block_key, course, block_type, *names):
-    return [block_key(course, block_type, name) for name in names]
 
 
 def test_backends_implement_the_protocols(side, settings):

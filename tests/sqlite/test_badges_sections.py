@@ -13,10 +13,10 @@ from opaque_keys.edx.keys import CourseKey
 
 from credential_xblock.records import SectionProgress
 from credential_xblock.rules import Criteria, evaluate
-from tests.sqlite.test_backend_contract import keys, side  # noqa: F401 - the contract's backend fixture
+from tests.backend_sides import keys
 
 
-def test_each_section_counts_only_its_own_units(side, completion_course, make_learner,  # noqa: F811
+def test_each_section_counts_only_its_own_units(side, completion_course, make_learner,
                                                 complete_blocks, block_key):
     course = side.load(completion_course)
     key = CourseKey.from_string(course.course_key)

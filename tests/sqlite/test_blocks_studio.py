@@ -9,8 +9,8 @@ import re
 import pytest
 from lxml import etree
 
-from credential_admin.demo.seed import COURSE_FOLDER, COURSE_KEY
-from credential_admin.standalone.loader import load_course, load_course_folder
+from credential_admin.demo.seed import COURSE_KEY
+from credential_admin.standalone.loader import load_course
 from credential_admin.standalone.models import Course
 from credential_admin.standalone.runtime import StandaloneRuntime
 from credential_xblock.credential import CredentialBlock
@@ -20,11 +20,6 @@ ACHIEVEMENT = f"block-v1:{COURSE_KEY[len('course-v1:'):]}+type@credential+block@
 GOOD = {"display_name": "Certificate of Achievement", "level": "achievement", "min_completion": "",
         "min_grade": "80", "min_type_grades": [{"type": "Final Exam", "value": "75"}], "template": "",
         "description": "", "allowed_modes": "", "available_from": ""}
-
-
-@pytest.fixture
-def course(db):
-    return load_course_folder(COURSE_FOLDER)
 
 
 def submit(client, staff_user, payload):

@@ -5,12 +5,12 @@ import re
 import pytest
 
 from credential_admin.models import CredentialConfig
-from tests.sqlite.test_blocks_studio import ACHIEVEMENT, GOOD, course, submit  # noqa: F401 - fixture
+from tests.sqlite.test_blocks_studio import ACHIEVEMENT, GOOD, submit
 
 pytestmark = pytest.mark.django_db
 
 
-def test_studio_save_updates_the_synced_configuration(course, client, staff_user,  # noqa: F811
+def test_studio_save_updates_the_synced_configuration(course, client, staff_user,
                                                       django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         response = submit(client, staff_user, {**GOOD, "min_grade": "85"})
@@ -20,7 +20,7 @@ def test_studio_save_updates_the_synced_configuration(course, client, staff_user
     assert config.is_published
 
 
-def test_studio_save_is_audited_under_the_user_who_saved(course, client, staff_user,  # noqa: F811
+def test_studio_save_is_audited_under_the_user_who_saved(course, client, staff_user,
                                                          django_capture_on_commit_callbacks, django_user_model):
     from credential_admin.models import AuditLog
 
