@@ -235,7 +235,9 @@ class FontChain:
         """`text` as this chain can print it, and the characters it could not: each character no font covers
         becomes a visible U+FFFD (or "?" if no font has that either); an invisible one (a variation selector, a
         joiner, a control character) is dropped. Emoji newer than the fonts, for example, print as replacements
-        instead of failing."""
+        instead of failing. Checked in NFC, the form the text is shaped in (a compatibility ideograph may turn into
+        one no font has)."""
+        text = unicodedata.normalize("NFC", text)
         if self.fonts[0].charset.issuperset(text) and all(c.isspace() or c.isprintable() for c in text):
             return text, ()
         printed, missing = [], []
