@@ -36,6 +36,23 @@ function CredentialBlock(runtime, element, args) {
         }).catch(function () { announce(strings.failed || ''); });
     }
 
+    function showIssued(html) {
+        show(html);
+        var link = root.querySelector('.cx-issued a');
+        if (link) { link.focus(); }
+    }
+
+    // A claim answered "being prepared" (issued once the request commits, or by a worker): look again a few
+    // times, waiting twice as long each time (about a minute in all), and show the credential once it is there.
+    function awaitIssue(delay) {
+        if (delay > 32000) { return; }
+        window.setTimeout(function () {
+            post('progress').then(function (result) {
+                if (result.ok && result.data.checklist.status !== 'pending') { showIssued(result.data.html); } else { awaitIssue(delay * 2); }
+            }).catch(function () { awaitIssue(delay * 2); });
+        }, delay);
+    }
+
     function claim(button) {
         var scope = button.closest('[data-claim-scope]') || root;
         var error = scope.querySelector('[data-role="claim-error"]');
@@ -44,9 +61,8 @@ function CredentialBlock(runtime, element, args) {
         button.textContent = strings.working || button.textContent;
         post('claim', pathConfig ? {path_config: pathConfig} : {}).then(function (result) {
             if (result.ok) {
-                show(result.data.html);
-                var link = root.querySelector('.cx-issued a');
-                if (link) { link.focus(); }
+                showIssued(result.data.html);
+                if (result.data.checklist && result.data.checklist.status === 'pending') { awaitIssue(1000); }
             } else {
                 button.disabled = false;
                 error.textContent = result.data.error || strings.failed;
