@@ -57,13 +57,11 @@ def send(credential_ids: Sequence[int], event: str) -> int:
     """Email each learner their issued credential; returns how many messages were sent."""
     from credential_admin.models import Credential
 
-    rows = (Credential.objects.filter(pk__in=list(credential_ids), status=Credential.Status.ISSUED)
+    rows = (Credential.objects.filter(pk__in=list(credential_ids), status=Credential.Status.ISSUED,
+                                      user__is_active=True).exclude(user__email="")  # only those who can be mailed
             .select_related("user", "config").order_by("pk"))
     connection, sent = get_connection(), 0
     for credential in rows:
-        user = credential.user
-        if not (user.is_active and user.email):
-            continue
         try:
             message(credential, event, connection).send()
         except Exception:  # one bad address or a mail server hiccup must not stop the others

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from credential_admin.issuing import rows
 from credential_admin.models import AuditLog
 
 
@@ -30,6 +31,5 @@ def record(action: str, **kwargs: Any) -> AuditLog:
 def record_many(action: str, credentials, actor=None) -> None:
     """One entry per credential, in one insert (bulk reservations)."""
     actor_id = getattr(actor, "pk", None)
-    AuditLog.objects.bulk_create(
-        AuditLog(action=action, credential_id=c.pk, config_id=c.config_id, actor_id=actor_id) for c in credentials
-    )
+    rows.insert([AuditLog(action=action, credential_id=c.pk, config_id=c.config_id, actor_id=actor_id)
+                 for c in credentials])

@@ -27,7 +27,7 @@ from django.utils.translation import override
 
 from credential_admin import conf, notifications
 from credential_admin.badges.artefact import badge_facts, baked_image, extension
-from credential_admin.issuing import expiry, signing, storage
+from credential_admin.issuing import expiry, rows, signing, storage
 from credential_admin.issuing.audit import entry, record, record_many
 from credential_admin.models import AuditLog, Credential, CredentialConfig
 from credential_admin.paths import is_path_key
@@ -93,7 +93,8 @@ def new_verification_id() -> str:
 
 def new_short_code() -> str:
     """60 random bits as 12 Crockford base32 characters, printed in groups of four."""
-    return "".join(secrets.choice(CODE_ALPHABET) for _i in range(CODE_LENGTH))
+    bits = secrets.randbits(5 * CODE_LENGTH)  # one call: a choice per character cost more than the code is worth
+    return "".join(CODE_ALPHABET[(bits >> (5 * i)) & 31] for i in range(CODE_LENGTH))
 
 
 def normalize_code(text: str) -> str:
@@ -173,26 +174,39 @@ def snapshot_for(config: CredentialConfig, decision: Decision, title: str) -> di
 def reserve(config: CredentialConfig, decisions: Sequence[Decision], title: str,
             actor=None) -> list[Credential]:
     """The active credential row of every eligible learner, created where missing (one query for the lookup,
-    one bulk insert; a concurrent reservation of the same learner wins silently and its row is returned)."""
+    one insert; a concurrent reservation of the same learner wins silently and its row is returned)."""
     wanted = [d for d in decisions if d.eligible]
     existing = {d.user_id: d.credential for d in wanted if d.credential is not None}
-    new_rows = [
-        Credential(verification_id=new_verification_id(), short_code=new_short_code(), user_id=d.user_id,
-                   config=config, snapshot=snapshot_for(config, d, title))
-        for d in wanted if d.user_id not in existing
-    ]
+    new_rows = {d.user_id: Credential(verification_id=new_verification_id(), short_code=new_short_code(),
+                                      user_id=d.user_id, config=config, snapshot=snapshot_for(config, d, title))
+                for d in wanted if d.user_id not in existing}
     if new_rows:
         with transaction.atomic():
-            Credential.objects.bulk_create(new_rows, ignore_conflicts=True)
-            mine = {v.verification_id for v in new_rows}
-            fresh = list(Credential.objects.filter(config=config, active=True,
-                                                   user_id__in=[row.user_id for row in new_rows]))
-            existing.update((row.user_id, row) for row in fresh)
-            record_many("reserved", [row for row in fresh if row.verification_id in mine], actor)
-    rows = [existing[d.user_id] for d in wanted if d.user_id in existing]
-    for row in rows:
+            rows.insert(list(new_rows.values()), ignore_conflicts=True)
+            existing.update(_reserved(config, new_rows))
+            record_many("reserved", [existing[user] for user in new_rows
+                                     if existing[user].verification_id == new_rows[user].verification_id], actor)
+    reserved = [existing[d.user_id] for d in wanted if d.user_id in existing]
+    for row in reserved:
         row.config = config  # already in hand: spares a query per credential
-    return rows
+    return reserved
+
+
+def _reserved(config: CredentialConfig, inserted: dict[int, Credential]) -> dict[int, Credential]:
+    """The active row of each learner just inserted for: the inserted object itself, given the key the database
+    chose, unless a concurrent reservation's row won (then that row, read in full; it is rare)."""
+    found = Credential.objects.filter(config=config, active=True, user_id__in=list(inserted)).values_list(
+        "pk", "user_id", "verification_id")
+    result, others = {}, []
+    for pk, user_id, verification_id in found:
+        row = inserted[user_id]
+        if verification_id == row.verification_id:
+            row.pk, row._state.adding, row._state.db = pk, False, Credential.objects.db
+            result[user_id] = row
+        else:
+            others.append(pk)
+    result.update((row.user_id, row) for row in Credential.objects.filter(pk__in=others))
+    return result
 
 
 # ----- issuing ------------------------------------------------------------------------------------------------------
@@ -359,24 +373,6 @@ def _make(credential: Credential, templates: dict, key: signing.KeyPair) -> None
     credential.modified = dj_timezone.now()
 
 
-def _save_issued(rows: Sequence[Credential]) -> None:
-    """Write the issued fields of these rows with one UPDATE statement executed for each (executemany). Django's
-    bulk_update builds a CASE per row and field, which costs more than rendering the certificates."""
-    if not rows:
-        return
-    connection = transaction.get_connection()
-    quote = connection.ops.quote_name
-    fields = [Credential._meta.get_field(name) for name in ISSUED_FIELDS]
-    pk = Credential._meta.pk
-    assignments = ", ".join(f"{quote(field.column)} = %s" for field in fields)
-    # Identifiers come from the model's own metadata, quoted; every value is a parameter.
-    sql = f"UPDATE {quote(Credential._meta.db_table)} SET {assignments} WHERE {quote(pk.column)} = %s"  # noqa: S608
-    params = [[field.get_db_prep_save(getattr(row, field.attname), connection) for field in fields] + [row.pk]
-              for row in rows]
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
-
-
 def _issued_entry(credential: Credential, actor) -> AuditLog:
     return entry("issued", credential=credential, actor=actor, key_id=credential.key_id,
                  sha256=credential.pdf_sha256)
@@ -442,8 +438,8 @@ def _issue_each(credentials: Sequence[Credential], result: BatchResult, actor) -
             result.interrupted = True
             break
         done.append(credential)
-    _save_issued(done)
-    AuditLog.objects.bulk_create(_issued_entry(credential, actor) for credential in done)
+    rows.update(done, ISSUED_FIELDS)
+    rows.insert([_issued_entry(credential, actor) for credential in done])
     notifications.credentials_changed(notifications.ISSUED, done)
     for credential, reason in failures:
         mark_failed(credential.pk, reason, actor)

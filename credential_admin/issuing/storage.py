@@ -6,8 +6,7 @@ never leaves an orphan. Every storage failure surfaces as `StorageError`, which 
 from __future__ import annotations
 
 import os
-import tempfile
-from pathlib import Path
+import threading
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage, Storage, storages
@@ -56,14 +55,29 @@ def store(key: str, data: bytes) -> None:
 
 def _replace_local(storage: FileSystemStorage, key: str, data: bytes) -> None:
     """Local files: written beside the target and renamed over it, so a reader sees the old file or the new one,
-    never half of one; one write and one rename instead of Django's exists / delete / unique-name / save round."""
-    path = Path(storage.path(key))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=path.parent, prefix=".tmp-", delete=False) as handle:
-        handle.write(data)
+    never half of one; one write and one rename instead of Django's exists / delete / unique-name / save round.
+    The folder is made only when the write finds it missing (once per configuration, not once per file)."""
+    path = storage.path(key)
+    temporary = os.path.join(os.path.dirname(path), f".tmp-{os.getpid()}-{threading.get_ident()}")
+    try:
+        _write(temporary, data)
+    except FileNotFoundError:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        _write(temporary, data)
     if storage.file_permissions_mode is not None:
-        os.chmod(handle.name, storage.file_permissions_mode)
-    os.replace(handle.name, path)
+        os.chmod(temporary, storage.file_permissions_mode)
+    os.replace(temporary, path)
+
+
+def _write(path: str, data: bytes) -> None:
+    """Write a whole private file (0600 until the storage's permissions are applied)."""
+    handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(handle, view):]
+    finally:
+        os.close(handle)
 
 
 def delete(key: str) -> None:

@@ -136,3 +136,21 @@ def test_local_files_are_replaced_in_one_write_and_rename(settings, tmp_path):
     assert written.read_bytes() == b"the retry"
     assert [path.name for path in written.parent.iterdir()] == ["abc.pdf"]  # no temporary file left behind
     assert written.stat().st_mode & 0o777 == 0o640
+
+
+def test_a_reservation_that_loses_a_race_gets_the_winners_row(make_config):
+    """The reservation's insert skips a learner whom another process reserved in between (its row wins); the
+    rows it did insert come back with their keys, and only those get a "reserved" audit entry."""
+    config = make_config(criteria=CRITERIA)
+    raced, fresh = learners(2, start=300)
+    winner = Credential.objects.create(user_id=raced, config=config, verification_id="w" * 24,
+                                       short_code="WWWWWWWWWWWW")
+    decisions = [pipeline.Decision(user_id=pk, eligible=True, record=record)
+                 for pk, record in zip((raced, fresh), Backend().records("", [raced, fresh]), strict=True)]
+    rows = pipeline.reserve(config, decisions, "Intro to Botany")
+    assert [row.user_id for row in rows] == [raced, fresh]
+    assert rows[0].pk == winner.pk and rows[0].verification_id == winner.verification_id
+    stored = Credential.objects.get(user_id=fresh, config=config)
+    assert rows[1].pk == stored.pk and rows[1].verification_id == stored.verification_id
+    assert not rows[1]._state.adding and stored.snapshot["name"] == f"Learner Nº {fresh} Ångström"
+    assert list(AuditLog.objects.filter(action="reserved").values_list("credential_id", flat=True)) == [stored.pk]
