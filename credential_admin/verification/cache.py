@@ -4,29 +4,36 @@ Every response is kept under a version: a hash of everything it depends on (the 
 and reissue fields, its successor, the reader's language, the host, the feature switches that change what is shown).
 A revoke, a reissue or a name-display switch changes the version, so the next request misses the cache and sees
 the change at once; nothing is ever invalidated by hand. The same version is the ETag: a client or CDN holding it
-gets 304. JSON, Open Badges and status list documents are public for ``VERIFY_CACHE_SECONDS`` (default 60 s); the
-HTML page carries a CSRF token for its PDF-check form, so it is private to the browser and cached server-side with
-the token put in per request.
+gets 304. The page, its JSON, Open Badges and status list documents are all public for ``VERIFY_CACHE_SECONDS``
+(default 60 s): the page is the same for every reader (its PDF-check form carries no CSRF token, see views.page).
+
+A miss renders no template either (see `Skeletons`): the page is rendered once per *shape* with a sentinel for every
+printed per-credential value, and each credential's page is that skeleton filled with its own escaped values.
 """
 from __future__ import annotations
 
 import hashlib
+import html
+import itertools
+import logging
+import re
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from django.conf import settings
+from django.core.signals import setting_changed
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
-from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
+from django.urls import get_script_prefix
 from django.utils.translation import get_language
 
 from credential_admin import conf
 
+log = logging.getLogger(__name__)
 FORMAT = 1  # bump when what a cached response holds changes shape
 SHOWN_FEATURES = ("PUBLIC_NAME_DISPLAY", "SHOW_REVOCATION_REASON", "OPEN_BADGES_EXPORT")
-CSRF_PLACEHOLDER = "csrf-placeholder-b1f0d9a7"  # rendered in place of the token, replaced per request
 
 
 def seconds() -> int:
@@ -84,42 +91,123 @@ def _matches(request: HttpRequest, etag: str) -> bool:
     return any(tag.strip().removeprefix("W/") in (f'"{etag}"', "*") for tag in sent.split(","))
 
 
-def _headers(response: HttpResponse, etag: str, public: bool) -> HttpResponse:
+def _headers(response: HttpResponse, etag: str) -> HttpResponse:
     response["ETag"] = f'"{etag}"'
-    response["Cache-Control"] = f"public, max-age={seconds()}" if public else "private, no-cache"
+    response["Cache-Control"] = f"public, max-age={seconds()}"
     response["Vary"] = "Accept-Language"
     return response
 
 
-def cached(request: HttpRequest, kind: str, key: str, build: Callable[[], HttpResponse],
-           public: bool = True, client: str = "") -> HttpResponse:
+def cached(request: HttpRequest, kind: str, key: str, build: Callable[[], HttpResponse]) -> HttpResponse:
     """The response of `build` for version `key`: 304 when the client holds it, from the cache when another
-    request made it, else built and kept. Only 200 responses are kept. `client` goes into the ETag only."""
-    etag = digest((kind, key, client))
+    request made it, else built and kept. Only 200 responses are kept."""
+    etag = digest((kind, key))
     if _matches(request, etag):
-        return _headers(HttpResponseNotModified(), etag, public)
-    cache_key = digest((kind, key))
-    held = RESPONSES.get(cache_key)
+        return _headers(HttpResponseNotModified(), etag)
+    held = RESPONSES.get(etag)
     if held is None:
         response = build()
         if response.status_code != 200:
             return response
         kept = ("Access-Control-Allow-Origin", "Content-Disposition")
         held = (response.content, response["Content-Type"], {name: response[name] for name in kept if name in response})
-        RESPONSES.put(cache_key, held)
+        RESPONSES.put(etag, held)
     content, content_type, extra = held
     response = HttpResponse(content, content_type=content_type)
     for name, value in extra.items():
         response[name] = value
-    return _headers(response, etag, public)
+    return _headers(response, etag)
 
 
-def cached_page(request: HttpRequest, key: str, build: Callable[[str], HttpResponse]) -> HttpResponse:
-    """The HTML page for version `key`, rendered once with a placeholder CSRF token that is replaced by this
-    request's. Its ETag includes the browser's CSRF cookie, so a 304 never keeps a page whose token is stale."""
-    cookie = request.COOKIES.get(settings.CSRF_COOKIE_NAME, "")
-    token = get_token(request)  # also makes the middleware set the cookie on a first visit
-    response = cached(request, "page", key, lambda: build(CSRF_PLACEHOLDER), public=False, client=cookie)
-    if response.status_code == 200:
-        response.content = response.content.replace(CSRF_PLACEHOLDER.encode(), token.encode())
-    return response
+class Printed(str):
+    """A per-credential value that a skeleton template prints as it is (``{{ value }}``: no filter, and no test but
+    whether it is empty). Every other context value is part of the page's shape."""
+
+
+SENTINEL = re.compile("\ue000([0-9]+)\ue001")  # private-use characters: in no template, unchanged by escaping
+
+
+class Skeletons:
+    """Templates rendered once per shape with a sentinel in place of each Printed value, cut at the sentinels, so
+    that a page costs a join of its escaped values instead of a render (the render was most of a cache miss).
+
+    The shape is everything else in the context (what is present, statuses, counts, which Printed values are empty),
+    the language and the script prefix. The first page of a shape is also rendered directly and must equal its
+    filled skeleton; a template that transforms a Printed value fails that and is always rendered directly."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._items: OrderedDict[str, tuple[tuple[str, ...], tuple[int, ...]] | None] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def render(self, request: HttpRequest, template: str, context: dict[str, Any]) -> str:
+        values: list[str] = []
+        key = repr((template, get_language(), get_script_prefix(), _shape(context, values)))
+        with self._lock:
+            known = key in self._items
+            skeleton = self._items.get(key)
+            if known:
+                self._items.move_to_end(key)
+        if skeleton is not None:
+            return _fill(skeleton, values)
+        page = render_to_string(template, context, request)
+        if not known:
+            blank = _blank(context, itertools.count())
+            self._keep(key, _cut(render_to_string(template, blank, request)), page, values)
+        return page
+
+    def _keep(self, key: str, skeleton: tuple[tuple[str, ...], tuple[int, ...]], page: str, values: list[str]) -> None:
+        if _fill(skeleton, values) != page:
+            log.warning("Verification page template prints a value it transforms: rendered for every request")
+            skeleton = None
+        with self._lock:
+            self._items[key] = skeleton
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+
+    def clear(self, **_signal: Any) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+SKELETONS = Skeletons(256)
+setting_changed.connect(SKELETONS.clear)  # templates, languages, formats: what a skeleton was rendered with
+
+
+def _shape(value: Any, values: list[str]) -> Any:
+    """What a context value decides in the page: Printed strings count only as empty (0) or not (1), and are
+    appended to `values` in the order `_blank` numbers them; anything else counts as itself."""
+    if isinstance(value, Printed):
+        if value:
+            values.append(value)
+        return 1 if value else 0
+    if isinstance(value, dict):
+        return ("d", *((name, _shape(item, values)) for name, item in value.items()))
+    if isinstance(value, list):
+        return ("l", *(_shape(item, values) for item in value))
+    return ("v", type(value).__qualname__, value)
+
+
+def _blank(value: Any, numbers: Iterator[int]) -> Any:
+    """The context value with each non-empty Printed string replaced by the next numbered sentinel."""
+    if isinstance(value, Printed):
+        return Printed(f"\ue000{next(numbers)}\ue001") if value else value
+    if isinstance(value, dict):
+        return {name: _blank(item, numbers) for name, item in value.items()}
+    if isinstance(value, list):
+        return [_blank(item, numbers) for item in value]
+    return value
+
+
+def _cut(page: str) -> tuple[tuple[str, ...], tuple[int, ...]]:
+    parts = SENTINEL.split(page)
+    return tuple(parts[0::2]), tuple(int(number) for number in parts[1::2])
+
+
+def _fill(skeleton: tuple[tuple[str, ...], tuple[int, ...]], values: list[str]) -> str:
+    texts, slots = skeleton
+    out = [texts[0]]
+    for slot, text in zip(slots, texts[1:], strict=True):
+        out.append(html.escape(values[slot]))  # what django.utils.html.escape does, without its lazy check
+        out.append(text)
+    return "".join(out)

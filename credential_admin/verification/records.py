@@ -229,4 +229,8 @@ def displayed_name(credential: Credential, printed: str) -> str | None:
 
 def level_label(level: str) -> str:
     """The translated label of a level ("Completion", "Achievement"), or the raw value for an unknown one."""
-    return str(CredentialConfig.Level(level).label) if level in CredentialConfig.Level.values else level
+    label = LEVEL_LABELS.get(level)
+    return str(label) if label is not None else level
+
+
+LEVEL_LABELS = dict(CredentialConfig.Level.choices)  # value → lazy label (Level(value) cost more than the rest)

@@ -7,16 +7,22 @@ from __future__ import annotations
 
 import json
 import logging
-from functools import wraps
+from datetime import date, datetime, tzinfo
+from functools import lru_cache, wraps
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
-from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import render
+from django.template.defaultfilters import date as date_filter
 from django.template.defaultfilters import filesizeformat
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
+from django.utils.timezone import get_current_timezone, template_localtime
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import csrf_exempt
@@ -70,7 +76,25 @@ def not_found(request: HttpRequest, code: str = "") -> HttpResponse:
 
 
 def page_url(verification_id: str) -> str:
-    return reverse("credential_admin:verify:page", args=[verification_id])
+    return id_url("credential_admin:verify:page", verification_id)
+
+
+def id_url(name: str, verification_id: str) -> str:
+    """`reverse(name, args=[verification_id])`, resolved once per URL name (reverse() was a tenth of a cache miss):
+    a verification id has only characters that a path keeps as they are."""
+    if not records.VERIFICATION_ID.fullmatch(verification_id):
+        return reverse(name, args=[verification_id])
+    head, tail = _around_id(name, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+    return head + verification_id + tail
+
+
+ID_MARK = "0" * 16
+
+
+@lru_cache(maxsize=32)
+def _around_id(name: str, _prefix: str, urlconf: str) -> tuple[str, str]:
+    head, _mark, tail = reverse(name, args=[ID_MARK], urlconf=urlconf).partition(ID_MARK)
+    return head, tail
 
 
 @require_GET
@@ -89,7 +113,10 @@ def lookup(request: HttpRequest) -> HttpResponse:
     return HttpResponseRedirect(page_url(credential.verification_id))
 
 
-@csrf_exempt  # checked in _check_upload once the rate limit allowed the request: the token check parses the upload
+# The PDF check changes nothing: it compares an upload with the record and answers (rate limited), and a cross-site
+# POST cannot read that answer. CSRF protects state-changing requests only, so the form carries no token and the page
+# is the same for every reader: browsers and CDNs may keep it like the JSON documents (cache.py).
+@csrf_exempt
 @require_http_methods(["GET", "HEAD", "POST"])
 @feature_required("VERIFICATION_PAGE")
 def page(request: HttpRequest, verification_id: str) -> HttpResponse:
@@ -101,9 +128,9 @@ def page(request: HttpRequest, verification_id: str) -> HttpResponse:
     tracking.emit(tracking.VERIFICATION_VIEWED, {"credential_id": credential.verification_id, "status": status,
                                                  "course_id": credential.config_course_key,
                                                  "pdf_check": request.method == "POST"})
-    if request.method != "POST":  # rendered once per version of the credential (see cache.py)
-        return cache.cached_page(request, cache.version(request, credential), lambda token: render(
-            request, PAGE_TEMPLATE, {**_page_context(request, credential), "csrf_token": token}))
+    if request.method != "POST":  # made once per version of the credential, without rendering (see cache.py)
+        return cache.cached(request, "page", cache.version(request, credential), lambda: HttpResponse(
+            cache.SKELETONS.render(request, PAGE_TEMPLATE, _page_context(request, credential))))
     context = _page_context(request, credential)
     context["check"], status_code = _check_upload(request, credential)
     return render(request, PAGE_TEMPLATE, context, status=status_code)
@@ -113,20 +140,67 @@ PAGE_TEMPLATE = "credential_admin/verify/page.html"
 
 
 def _page_context(request: HttpRequest, credential) -> dict[str, Any]:
-    facts = records.facts_of(credential)
-    context: dict[str, Any] = {"facts": facts, "max_upload": filesizeformat(max_upload_bytes()),
-                               "badge": facts.payload.get("badge") if facts.level == "badge" else None}
-    if context["badge"]:
-        context["badge_image_url"] = reverse("credential_admin:verify:badge_image", args=[credential.config_id])
-        context["badge_image_absolute"] = (conf.base_url() + context["badge_image_url"]) if conf.base_url() \
-            else request.build_absolute_uri(context["badge_image_url"])
-    context.update(_links(request, facts))
+    return page_context(request, records.facts_of(credential), credential.config_id)
+
+
+def page_context(request: HttpRequest, facts: records.PublicFacts, config_id: int) -> dict[str, Any]:
+    """What the page prints, each per-credential value ready to print as a `cache.Printed` string (dates formatted,
+    lists joined here, not in the template); the other values decide which parts the page has."""
+    badge = facts.payload.get("badge") if facts.level == "badge" else None
+    context: dict[str, Any] = {
+        "status": facts.status, "withdrawn": facts.withdrawn, "signature_valid": facts.signature_valid,
+        "title": _printed(facts.title), "level_label": _printed(facts.level_label),
+        "name": _printed(facts.name or ""), "issuer": _printed(facts.issuer),
+        "verification_code": _printed(facts.code), "key_id": _printed(facts.key_id),
+        "issued_on": _date(facts.issued_on), "issued_iso": _date(facts.issued_on, "Y-m-d"),
+        "reissued_on": _date(facts.reissued_at), "revoked_on": _date(facts.revoked_at),
+        "expires_on": _date(facts.expires_at and facts.expires_at.date()),
+        "expires_iso": _date(facts.expires_at and facts.expires_at.date(), "Y-m-d"),
+        "revocation_reason": _printed(facts.revocation_reason or ""),
+        "rules": [_printed(line) for line in facts.rules],
+        "courses": [{"title": _printed(course["title"]), "has_rules": bool(course["rules"]),
+                     "rules": _printed("; ".join(course["rules"]))} for course in facts.courses],
+        "max_upload": _printed(filesizeformat(max_upload_bytes())),
+        "badge": {part: _printed(badge.get(part, "")) for part in ("name", "description", "criteria")}
+        if badge else None,
+    }
+    if badge:
+        image_url = reverse("credential_admin:verify:badge_image", args=[config_id])
+        context["badge_image_url"] = _printed(image_url)
+        context["badge_image_absolute"] = _printed(_absolute(request, image_url))
+    context.update({name: _printed(value) for name, value in _links(request, facts).items()})
     return context
 
 
+def _printed(value: Any) -> Any:
+    """A string as a value the page prints; anything else stays as it is (and so is part of the page's shape)."""
+    return cache.Printed(value) if isinstance(value, str) else value
+
+
+def _date(value: date | datetime | None, style: str = "DATE_FORMAT") -> cache.Printed:
+    """`value|date:style` as the template would print it (datetimes in the current time zone), or ""."""
+    return cache.Printed("") if value is None else _formatted(value, style, get_language(), get_current_timezone())
+
+
+@lru_cache(maxsize=1024)
+def _formatted(value: date | datetime, style: str, _language: str, _zone: tzinfo) -> cache.Printed:
+    """Dates repeat (a batch is issued on one day): each is formatted once per language and time zone."""
+    return cache.Printed(date_filter(template_localtime(value), style))
+
+
+@receiver(setting_changed)
+def _forget_dates(**_signal: Any) -> None:
+    """Date formats come from settings and locales (tests change them)."""
+    _formatted.cache_clear()
+
+
+def _absolute(request: HttpRequest, path: str) -> str:
+    root = conf.base_url()
+    return root + path if root else request.build_absolute_uri(path)
+
+
 def _check_upload(request: HttpRequest, credential) -> tuple[pdfcheck.PdfCheck, int]:
-    """Read and check the upload, refusing too many tries and what is too big before Django parses it (the CSRF
-    check, which reads the form, comes after both)."""
+    """Read and check the upload, refusing too many tries and what is too big before Django parses it."""
     if not ratelimit.allow("pdf", ratelimit.client_address(request), per_minute("PDF_CHECKS")):
         return pdfcheck.PdfCheck(pdfcheck.INVALID, [_("Too many checks from your address. Please wait a minute and "
                                                       "try again.")]), 429
@@ -139,8 +213,6 @@ def _check_upload(request: HttpRequest, credential) -> tuple[pdfcheck.PdfCheck, 
         declared = 0
     if declared > limit + 64 * 1024:
         return too_big, 413
-    if CsrfViewMiddleware(lambda _request: None).process_view(request, None, (), {}) is not None:
-        return pdfcheck.PdfCheck(pdfcheck.INVALID, [_("This form has expired. Reload the page and try again.")]), 403
     upload = request.FILES.get("pdf")
     if upload is None:
         return pdfcheck.PdfCheck(pdfcheck.INVALID, [_("Choose a PDF file to check.")]), 400
@@ -154,13 +226,12 @@ def _check_upload(request: HttpRequest, credential) -> tuple[pdfcheck.PdfCheck, 
 
 def _links(request: HttpRequest, facts: records.PublicFacts) -> dict[str, Any]:
     """Absolute links for sharing: the page itself, Open Graph, LinkedIn "Add to profile", exports."""
-    absolute = (conf.base_url() + page_url(facts.verification_id)) if conf.base_url() \
-        else request.build_absolute_uri(page_url(facts.verification_id))
+    absolute = _absolute(request, page_url(facts.verification_id))
     links: dict[str, Any] = {"absolute_url": absolute,
-                             "json_url": reverse("credential_admin:verify:json", args=[facts.verification_id])}
+                             "json_url": id_url("credential_admin:verify:json", facts.verification_id)}
     current = facts.status == "issued" and facts.signature_valid
     if current and conf.feature("OPEN_BADGES_EXPORT"):
-        links["ob3_url"] = reverse("credential_admin:verify:ob3", args=[facts.verification_id])
+        links["ob3_url"] = id_url("credential_admin:verify:ob3", facts.verification_id)
     if current:
         badge = facts.payload.get("badge") if facts.level == "badge" else None
         links["linkedin_url"] = add_to_profile_url(badge["name"] if badge else f"{facts.title} ({facts.level_label})",

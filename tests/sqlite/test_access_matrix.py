@@ -88,9 +88,11 @@ URLS = [
      (302, 302, 302, 302, 302)),
     ("csrf_token", "GET", "/csrf/api/v1/token", None, (200, 200, 200, 200, 200)),
 ]
-# Views exempt from CSRF on purpose. The verification page checks the token itself, after its rate limit (the
-# check parses the upload), so it is tested like the others.
-CSRF_EXEMPT = {"login_refresh": "the LMS's JWT refresh stand-in: answers 401 and changes nothing"}
+# Views exempt from CSRF on purpose, with why.
+CSRF_EXEMPT = {"login_refresh": "the LMS's JWT refresh stand-in: answers 401 and changes nothing",
+               "credential_admin:verify:page": "its POST checks an uploaded file against the record and changes "
+                                               "nothing (a cross-site POST cannot read the answer); without a token "
+                                               "the page is the same for everyone, so a CDN may hold it"}
 ADMIN_DENIED = (302, 302, 302, 302)  # anyone but global staff is sent to the admin login
 ADMIN = {
     # suffix (after "admin:credential_admin_") → (path, global staff's status)
