@@ -15,7 +15,7 @@ import os
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -38,8 +38,9 @@ class KeyPair:
     key_id: str
     private: Ed25519PrivateKey
 
-    @property
+    @cached_property
     def public(self) -> Ed25519PublicKey:
+        """Derived once per key (every verification of a page asks for it)."""
         return self.private.public_key()
 
     @property
