@@ -3,11 +3,14 @@ from __future__ import annotations
 
 import re
 import struct
+import zlib
 
 import pytest
 
 from credential_admin.issuing.pdf import FontError
-from credential_admin.issuing.pdf.fonts import font_chain
+from credential_admin.issuing.pdf import fonts as fonts_module
+from credential_admin.issuing.pdf import text as text_module
+from credential_admin.issuing.pdf.fonts import build_subset, compressed_subset, font_chain
 from credential_admin.issuing.pdf.text import GID, shape, visual_runs
 
 WQY = "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"
@@ -61,3 +64,47 @@ def test_arabic_letters_are_joined_into_contextual_forms():
     isolated = shape("ب", chain).glyphs[0][GID]
     forms = [g[GID] for g in shape("ببب", chain).glyphs]
     assert len(set(forms)) == 3 and isolated not in forms
+
+
+@pytest.mark.parametrize("text", ["محمد بن عبد الله", "فاطمة ١٢٣ الزهراني", "שלום עולם", "علي (الهاشمي) 45"])
+def test_right_to_left_runs_shaped_word_by_word_match_the_runs_shaped_whole(text):
+    """Words are shaped (and cached) one by one, in the script of their whole run: the glyphs are the same."""
+    chain = font_chain()
+    whole = []
+    for run, rtl in visual_runs(text):
+        pieces = [text_module._shape_run(font, part, rtl) for font, part in chain.runs(run)]
+        whole += [glyph for piece in (reversed(pieces) if rtl else pieces) for glyph in piece]
+    assert list(shape(text, chain).glyphs) == whole
+
+
+def test_words_of_a_right_to_left_name_are_shaped_once():
+    chain = font_chain()
+    shape("خديجة بن عبد الله", chain)
+    misses = text_module._shape_word.cache_info().misses
+    shape("مريم بن عبد الله", chain)
+    assert text_module._shape_word.cache_info().misses == misses + 1  # only "مريم " is new
+
+
+@pytest.mark.parametrize("text", ["محمد فاطمة", "שלום עולם ", "مُحَمَّد بن علي"])
+def test_plain_right_to_left_text_is_one_right_to_left_run_as_the_full_algorithm_says(text):
+    """Only right-to-left letters, marks and spaces: every level is 1, so one run, without the bidi pass."""
+    assert visual_runs(text) == [(text, True)] and set(text_module.bidi_levels(text)) == {1}
+
+
+def test_font_subsets_keep_the_head_table_magic_number():
+    font = font_chain().font_for("م")
+    data, _ = build_subset(font, [0, font.gid_for("م"), font.gid_for("ب")])
+    count = struct.unpack_from(">H", data, 4)[0]
+    tables = dict((tag, offset) for tag, _, offset, _ in (struct.unpack_from(">4sIII", data, 12 + 16 * i)
+                                                          for i in range(count)))
+    assert struct.unpack_from(">I", data, tables[b"head"] + 12)[0] == 0x5F0F3CF5
+
+
+@pytest.mark.parametrize(("char", "level"), [("م", 1), ("王", 1), ("a", 9)])
+def test_a_compressed_subset_is_the_subset_file_with_its_fixed_tables_compressed_once(char, level):
+    font = font_chain().font_for(char)
+    gids = [0, font.gid_for(char), font.gid_for(" ") or font.gid_for(char)]
+    data, widths = build_subset(font, gids)
+    compressed, compressed_widths = compressed_subset(font, gids, level)
+    assert zlib.decompress(compressed) == data and compressed_widths == widths
+    assert compressed.endswith(fonts_module._deflated_fixed(font, level) + zlib.adler32(data).to_bytes(4, "big"))

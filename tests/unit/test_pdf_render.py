@@ -208,6 +208,14 @@ def test_payload_and_metadata_are_embedded():
     assert info.author == "Demo Issuer"
 
 
+def test_metadata_in_any_script_and_with_parentheses_reads_back():
+    pdf = render_certificate(facts("فاطمة (王) \\ Zoë", issuer="Demo (Issuer)"), BuiltinTemplate())
+    info = PdfReader(io.BytesIO(pdf)).metadata
+    assert (info.title, info.author, info.subject) == ("Introduction to Data Science — فاطمة (王) \\ Zoë",
+                                                       "Demo (Issuer)", "Achievement")
+    assert info.creation_date.year >= 2026
+
+
 def test_no_payload_or_not_a_pdf_reads_as_none():
     assert read_embedded_payload(render_certificate(facts(), BuiltinTemplate())) is None
     assert read_embedded_payload(b"not a pdf") is None

@@ -18,8 +18,8 @@ from .fonts import (
     COMMON_CHARS,
     COMMON_LIGATURES,
     Font,
-    build_subset,
     compress,
+    compressed_subset,
     font_by_key,
     subset_tag,
     to_unicode_cmap,
@@ -55,7 +55,7 @@ class SubsetObjects:
 
     @classmethod
     def build(cls, font: Font, gids: list[int], texts: list[str], level: int = 1) -> SubsetObjects:
-        data, widths = build_subset(font, gids)
+        font_file, widths = compressed_subset(font, gids, level)
         scale = 1000 / font.face.upem
         base_font = f"{subset_tag(font, gids)}+{font.name.replace(' ', '')}"
         m = font.metrics
@@ -63,7 +63,7 @@ class SubsetObjects:
         descriptor = (f"/Type /FontDescriptor /FontName /{base_font} /Flags 4 /FontBBox [{bbox}] /ItalicAngle 0 "
                       f"/Ascent {m['ascent']} /Descent {m['descent']} /CapHeight {m['cap']} /StemV 80 ")
         w = "[0 [{}]]".format(" ".join(str(round(v * scale)) for v in widths))
-        return cls(base_font, compress(data, level), compress(to_unicode_cmap(texts), level), w.encode(),
+        return cls(base_font, font_file, compress(to_unicode_cmap(texts), level), w.encode(),
                    descriptor.encode())
 
     def add_to(self, doc: pdfdoc.PDFDocument, resource: str) -> None:
@@ -198,6 +198,24 @@ def draw_form(canvas: Canvas, name: str, content: bytes, compressed: bool = Fals
     canvas.doForm(name)
 
 
+class _Info(pdfdoc.PDFInfo):
+    """The document information dictionary, its text strings written in hex (UTF-16 with a byte order mark).
+
+    ReportLab escapes every byte of a string in Python, which costs more than the rest of the dictionary for a
+    title in Arabic or Chinese; hex needs no escaping.
+    """
+
+    def format(self, document) -> bytes:
+        stamp = document._timeStamp
+        (year, month, day, hour, minute, second), offset = stamp.YMDhms, f"{stamp.dhh:+03d}'{stamp.dmm:02d}'"
+        date = f"(D:{year:04d}{month:02d}{day:02d}{hour:02d}{minute:02d}{second:02d}{offset})".encode()
+        texts = {"Title": self.title, "Author": self.author, "Producer": self.producer, "Creator": self.creator,
+                 "Subject": self.subject, "Keywords": self.keywords}
+        entries = b"".join(b"/%s <FEFF%s> " % (key.encode(), value.encode("utf-16-be").hex().upper().encode())
+                           for key, value in texts.items())
+        return b"<< %s/CreationDate %s /ModDate %s /Trapped /%s >>" % (entries, date, date, self.trapped.encode())
+
+
 class _NoInitialFont:
     """Stands in for ReportLab's initial font (Helvetica, never embedded): a "dynamic" font is not preset on pages.
 
@@ -217,6 +235,7 @@ def new_canvas(pagesize: tuple[float, float]) -> tuple[Canvas, io.BytesIO]:
     """A canvas writing to memory, with a DocFonts attached as `canvas.fonts`."""
     buffer = io.BytesIO()
     canvas = Canvas(buffer, pagesize=pagesize, pageCompression=0, initialFontName=_NoInitialFont.fontName)
+    canvas._doc.info = _Info()
     canvas.fonts = DocFonts(canvas._doc)
     return canvas, buffer
 

@@ -15,7 +15,7 @@ import unicodedata
 import zlib
 from array import array
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import uharfbuzz as hb
@@ -172,23 +172,23 @@ class Font:
         """The characters the font has glyphs for."""
         return frozenset(map(chr, self.coverage))
 
-    def glyph_data(self, gid: int) -> bytes:
-        glyf, offsets = self._glyf_index
-        return glyf[offsets[gid]: offsets[gid + 1]]
+    @cached_property
+    def subset_fixed(self) -> tuple[dict[str, tuple[int, int, int]], bytes]:
+        """The tables every subset copies unchanged, laid out once as the end of its file.
 
-    def components(self, gid: int) -> list[int]:
-        """Glyph ids a composite glyph is built from (empty for a simple glyph)."""
-        data = self.glyph_data(gid)
-        if len(data) < 10 or struct.unpack_from(">h", data, 0)[0] >= 0:
-            return []
-        found, pos = [], 10
-        while True:
-            flags, component = struct.unpack_from(">HH", data, pos)
-            found.append(component)
-            pos += 4 + (4 if flags & 0x0001 else 2) + (8 if flags & 0x0080 else 4 if flags & 0x0040 else
-                                                       2 if flags & 0x0008 else 0)
-            if not flags & 0x0020:
-                return found
+        Those are the hinting programs and `head`, its checksum adjustment cleared and set for long loca offsets.
+        Returns {tag: (offset in the block, length, checksum)} and the block.
+        """
+        head = bytearray(self.table("head"))
+        struct.pack_into(">I", head, 8, 0)  # checkSumAdjustment
+        struct.pack_into(">h", head, 50, 1)  # long loca offsets
+        tables = {"head": bytes(head)} | {tag: self.table(tag) for tag in ("cvt ", "fpgm", "prep")}
+        entries, block = {}, b""
+        for tag, data in tables.items():
+            if data:
+                entries[tag] = (len(block), len(data), _checksum(data))
+                block += data + b"\0" * (-len(data) % 4)
+        return entries, block
 
     def ligatures(self, texts: tuple[str, ...]) -> dict[int, str]:
         """{glyph id: text} for those of `texts` the font's default shaping turns into a single glyph."""
@@ -224,10 +224,11 @@ class FontChain:
             raise FontError(f"Font {name!r} is not configured; available fonts: {', '.join(self.by_name)}") from None
 
     def font_for(self, char: str, preferred: Font | None = None) -> Font:
-        if preferred is not None and preferred.covers(char):
+        code = ord(char)
+        if preferred is not None and code in preferred.coverage:
             return preferred
         for font in self.fonts:
-            if font.covers(char):
+            if code in font.coverage:
                 return font
         raise GlyphMissingError(_missing_message(char, self.fonts))
 
@@ -259,10 +260,10 @@ class FontChain:
         runs: list[tuple[Font, list[str]]] = []
         for char in text:
             current = runs[-1][0] if runs else None
-            if current is not None and ((_sticks(char) and current.covers(char)) or char in _JOINERS):
+            if current is not None and ((_sticks(char) and ord(char) in current.coverage) or char in _JOINERS):
                 runs[-1][1].append(char)
                 continue
-            font = self.font_for(char, primary if current is None or not primary or primary.covers(char)
+            font = self.font_for(char, primary if current is None or not primary or ord(char) in primary.coverage
                                  else current)
             if font is current:
                 runs[-1][1].append(char)
@@ -322,9 +323,6 @@ def _build_chain(configured: tuple) -> FontChain:
 # ---------------------------------------------------------------------------------------------------------------
 # Subsets and their PDF objects
 
-_TABLE_ORDER = ("cvt ", "fpgm", "glyf", "head", "hhea", "hmtx", "loca", "maxp", "prep")
-
-
 def _checksum(data: bytes) -> int:
     padded = data + b"\0" * (-len(data) % 4)
     words = array("I", padded)
@@ -337,72 +335,106 @@ def build_subset(font: Font, gids: list[int]) -> tuple[bytes, list[int]]:
 
     Returns the file and the advance widths of gids, in font units. Glyph 0 must be gids[0] (.notdef).
     """
+    start, widths = _subset_start(font, gids)
+    return start + font.subset_fixed[1], widths
+
+
+def compressed_subset(font: Font, gids: list[int], level: int = 1) -> tuple[bytes, list[int]]:
+    """`build_subset`, zlib-compressed: the tables every subset of the font shares were compressed once.
+
+    They end the file, so their deflate blocks, made once, follow this subset's own, which end in a full flush (no
+    reference back past it); the checksum is over the whole file.
+    """
+    start, widths = _subset_start(font, gids)
+    compressor = zlib.compressobj(level, zlib.DEFLATED, -15)
+    own = compressor.compress(start) + compressor.flush(zlib.Z_FULL_FLUSH)
+    checksum = zlib.adler32(font.subset_fixed[1], zlib.adler32(start))
+    return b"\x78\x01" + own + _deflated_fixed(font, level) + checksum.to_bytes(4, "big"), widths
+
+
+@lru_cache(maxsize=64)
+def _deflated_fixed(font: Font, level: int) -> bytes:
+    """The fixed tables of `font`'s subsets as the final deflate blocks of a stream (see `compressed_subset`)."""
+    compressor = zlib.compressobj(level, zlib.DEFLATED, -15)
+    return compressor.compress(font.subset_fixed[1]) + compressor.flush()
+
+
+def _subset_start(font: Font, gids: list[int]) -> tuple[bytes, list[int]]:
+    """The start of the subset file (header, table directory and the tables of these glyphs), and the widths."""
     order = list(gids)
     position = {gid: i for i, gid in enumerate(order)}
-    i = 0
-    while i < len(order):
-        for part in font.components(order[i]):
-            if part not in position:
-                position[part] = len(order)
-                order.append(part)
-        i += 1
-    glyphs, offsets = [], [0]
-    for gid in order:
-        data = _remap_components(font.glyph_data(gid), position)
+    glyphs, offsets, metrics = [], [0], []
+    glyf, starts = font._glyf_index
+    for gid in order:  # composite parts are appended to `order` as they are met
+        data = glyf[starts[gid]: starts[gid + 1]]
+        if _is_composite(data):
+            for part in _components(data):
+                if part not in position:
+                    position[part] = len(order)
+                    order.append(part)
+            data = _remap_components(data, position)
+        metrics += (font.advance(gid), struct.unpack_from(">h", data, 2)[0] if len(data) >= 10 else 0)
         data += b"\0" * (-len(data) % 4)
         glyphs.append(data)
         offsets.append(offsets[-1] + len(data))
-    widths = [font.advance(gid) for gid in order]
-    head = bytearray(font.table("head"))
-    struct.pack_into(">IH", head, 8, 0, _u16(head, 16))  # checkSumAdjustment cleared
-    struct.pack_into(">h", head, 50, 1)  # long loca offsets
     hhea = bytearray(font.table("hhea"))
     struct.pack_into(">H", hhea, 34, len(order))
     maxp = bytearray(font.table("maxp"))
     struct.pack_into(">H", maxp, 4, len(order))
     loca = array("I", offsets)
     loca.byteswap()
-    hmtx = struct.pack(f">{'Hh' * len(order)}", *(v for gid in order for v in (font.advance(gid), _lsb(font, gid))))
-    tables = {"glyf": b"".join(glyphs), "head": bytes(head), "hhea": bytes(hhea), "hmtx": hmtx,
+    tables = {"glyf": b"".join(glyphs), "hhea": bytes(hhea), "hmtx": struct.pack(f">{'Hh' * len(order)}", *metrics),
               "loca": loca.tobytes(), "maxp": bytes(maxp)}
-    for tag in ("cvt ", "fpgm", "prep"):
-        data = font.table(tag)
-        if data:
-            tables[tag] = data
-    return _assemble(tables), widths[: len(gids)]
+    return _assemble(tables, font.subset_fixed[0]), metrics[: 2 * len(gids): 2]
 
 
-def _lsb(font: Font, gid: int) -> int:
-    data = font.glyph_data(gid)
-    return struct.unpack_from(">h", data, 2)[0] if len(data) >= 10 else 0
+def _is_composite(data: bytes) -> bool:
+    """A glyph with a negative number of contours (the sign bit of its first byte) is made of other glyphs."""
+    return len(data) >= 10 and data[0] >= 0x80
+
+
+def _components(data: bytes) -> list[int]:
+    """Glyph ids a composite glyph is built from."""
+    found, pos = [], 10
+    while True:
+        flags, component = struct.unpack_from(">HH", data, pos)
+        found.append(component)
+        pos += _component_size(flags)
+        if not flags & 0x0020:
+            return found
+
+
+def _component_size(flags: int) -> int:
+    """Bytes of a composite glyph's component record, from its flags (arguments as words, scale form)."""
+    return 4 + (4 if flags & 0x0001 else 2) + (8 if flags & 0x0080 else 4 if flags & 0x0040 else
+                                               2 if flags & 0x0008 else 0)
 
 
 def _remap_components(data: bytes, position: dict[int, int]) -> bytes:
-    if len(data) < 10 or struct.unpack_from(">h", data, 0)[0] >= 0:
-        return data
     out, pos = bytearray(data), 10
     while True:
         flags, component = struct.unpack_from(">HH", out, pos)
         struct.pack_into(">H", out, pos + 2, position[component])
-        pos += 4 + (4 if flags & 0x0001 else 2) + (8 if flags & 0x0080 else 4 if flags & 0x0040 else
-                                                   2 if flags & 0x0008 else 0)
+        pos += _component_size(flags)
         if not flags & 0x0020:
             return bytes(out)
 
 
-def _assemble(tables: dict[str, bytes]) -> bytes:
-    tags = [tag for tag in _TABLE_ORDER if tag in tables]
-    count = len(tags)
+def _assemble(tables: dict[str, bytes], fixed: dict[str, tuple[int, int, int]]) -> bytes:
+    """Header, table directory and `tables`, to be followed by the block of the `fixed` tables."""
+    count = len(tables) + len(fixed)
     power = 1 << (count.bit_length() - 1)
     header = struct.pack(">IHHHH", 0x00010000, count, power * 16, power.bit_length() - 1, count * 16 - power * 16)
     offset = 12 + 16 * count
-    directory, bodies = [], []
-    for tag in tags:
-        data = tables[tag]
-        directory.append(struct.pack(">4sIII", tag.encode("latin-1"), _checksum(data), offset, len(data)))
+    entries, bodies = {}, []
+    for tag, data in tables.items():
+        entries[tag] = (offset, len(data), _checksum(data))
         padded = data + b"\0" * (-len(data) % 4)
         bodies.append(padded)
         offset += len(padded)
+    entries |= {tag: (offset + start, length, checksum) for tag, (start, length, checksum) in fixed.items()}
+    directory = [struct.pack(">4sIII", tag.encode("latin-1"), checksum, start, length)
+                 for tag, (start, length, checksum) in sorted(entries.items())]
     return header + b"".join(directory) + b"".join(bodies)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 from functools import lru_cache
+from operator import or_
 
 import qrcode
 from qrcode import base as qr_base
@@ -160,12 +161,25 @@ def modules(text: str) -> list[list[bool]]:
 
 
 @lru_cache(maxsize=40)
-def _run_table(size: int) -> dict[int, str]:
-    """Per (row, 8-module chunk, chunk value): the rectangles of its dark runs, filled in as they are met.
+def _run_table(size: int) -> _Runs:
+    """Per (8-module chunk, chunk value): the rectangles of its dark runs, filled in as they are met.
 
     A dict of numbers and strings, which the garbage collector does not track.
     """
-    return {}
+    return _Runs(size)
+
+
+class _Runs(dict):
+    """{chunk index << 8 | chunk value: rectangles}; a missing entry is made when first asked for."""
+
+    def __init__(self, size: int):
+        super().__init__()
+        self.size, self.chunks = size, _stride(size) // 8
+
+    def __missing__(self, key: int) -> str:
+        index, bits = divmod(key, 256)
+        runs = self[key] = _chunk_runs(index // self.chunks, index % self.chunks * 8, bits, self.size)
+        return runs
 
 
 def _chunk_runs(row: int, column: int, bits: int, limit: int) -> str:
@@ -186,20 +200,12 @@ def operators(text: str, x: float, y: float, side: float) -> str:
     """PDF operators drawing the QR code of `text` in the square (x, y, side), quiet zone included, on white.
 
     Dark modules are filled as one path of horizontal runs (a run crossing an 8-module boundary is two touching
-    rectangles of the same path), in module units under one `cm`.
+    rectangles of the same path), in module units under one `cm`. The chunks are looked up without a Python loop.
     """
     size, matrix = encode(text)
-    chunks = _stride(size) // 8
-    table = _run_table(size)
-    parts = []
-    for index, bits in enumerate(matrix.to_bytes(size * chunks, "little")):
-        if bits:
-            key = index << 8 | bits
-            runs = table.get(key)
-            if runs is None:
-                runs = table[key] = _chunk_runs(index // chunks, index % chunks * 8, bits, size)
-            parts.append(runs)
+    data = matrix.to_bytes(size * (_stride(size) // 8), "little")
+    runs = "".join(map(_run_table(size).__getitem__, map(or_, range(0, len(data) << 8, 256), data)))
     module = side / (size + 2 * QUIET_ZONE)
     origin_x, origin_y = x + QUIET_ZONE * module, y + side - QUIET_ZONE * module
     return (f"q 1 g {x:.2f} {y:.2f} {side:.2f} {side:.2f} re f 0 g "
-            f"{module:.5f} 0 0 {-module:.5f} {origin_x:.3f} {origin_y:.3f} cm\n{''.join(parts)}f Q")
+            f"{module:.5f} 0 0 {-module:.5f} {origin_x:.3f} {origin_y:.3f} cm\n{runs}f Q")

@@ -13,6 +13,7 @@ import struct
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import itemgetter
 from typing import NamedTuple
 
 import uharfbuzz as hb
@@ -22,9 +23,11 @@ from .document import shared_cids
 from .fonts import Font, FontChain, GlyphMissingError, font_by_key
 
 _RTL_STRONG = {"R", "AL", "RLE", "RLO", "RLI"}
+_RTL_PLAIN = {"R", "AL", "NSM", "WS"}  # text of only these, starting right-to-left, is all at level 1
 _FEATURES = {"kern": True, "liga": True}
 _SPACE = re.compile(r"\s+")
 _WORDS = re.compile(r"[^ /]*[ /]|[^ /]+")
+_SPACED_WORDS = re.compile(r"[^ ]*[ ]|[^ ]+")
 _RTL_CHARS = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc\U00010800-\U00010fff\U0001e800-\U0001efff"
                         "\u200f\u202b\u202e\u2067]")  # right-to-left scripts and marks
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")  # Unicode category Cc
@@ -45,6 +48,7 @@ _BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 # every document, or None.
 Glyph = tuple
 FONT, GID, ADVANCE, SHARED = 0, 1, 2, 7
+_FONT_OF, _ADVANCE_OF, _SHARED_OF = itemgetter(FONT), itemgetter(ADVANCE), itemgetter(SHARED)
 
 
 class Line(NamedTuple):
@@ -65,8 +69,9 @@ class Line(NamedTuple):
 
 
 def _line(text: str, glyphs: list[Glyph], spans: tuple[tuple[int, int, str], ...]) -> Line:
-    return Line(text, tuple(glyphs), sum(g[ADVANCE] for g in glyphs), spans, all(g[SHARED] for g in glyphs),
-                tuple({g[FONT] for g in glyphs if g[SHARED]}))
+    shared = list(map(_SHARED_OF, glyphs))
+    return Line(text, tuple(glyphs), sum(map(_ADVANCE_OF, glyphs)), spans, all(shared),
+                tuple(set(map(_FONT_OF, itertools.compress(glyphs, shared)))))
 
 
 @lru_cache(maxsize=CACHE_LINES)
@@ -96,21 +101,45 @@ def shape(text: str, chain: FontChain, primary: Font | None = None) -> Line:
     spans = []
     for run, rtl in visual_runs(text):
         start = len(glyphs)
-        pieces = [_shape_run(font, part, rtl) for font, part in chain.runs(run, primary)]
+        pieces = [_shape_piece(font, part, rtl) for font, part in chain.runs(run, primary)]
         for piece in reversed(pieces) if rtl else pieces:
             glyphs.extend(piece)
         spans.append((start, len(glyphs), run[::-1] if rtl else run))
     return _line(text, glyphs, tuple(spans))
 
 
-@lru_cache(maxsize=CACHE_WORDS)
-def _shape_word(font: int, word: str) -> tuple[Glyph, ...]:
-    return tuple(_shape_run(font_by_key(font), word, False))
+def _shape_piece(font: Font, text: str, rtl: bool) -> list[Glyph]:
+    """A run of one font and direction, shaped word by word (cached: the parts of names repeat in any script).
+
+    No shaping rule reaches across a space. Each word is shaped in the script HarfBuzz finds for the whole run, so
+    a word of digits or punctuation in an Arabic run is shaped as it is in the run.
+    """
+    words = _SPACED_WORDS.findall(text)
+    if len(words) == 1:
+        return _shape_run(font, text, rtl)
+    script = _script(text)
+    pieces = [_shape_word(font.key, word, rtl, script) for word in words]
+    return [glyph for piece in (reversed(pieces) if rtl else pieces) for glyph in piece]
 
 
-def _shape_run(font: Font, text: str, rtl: bool) -> list[Glyph]:
+def _script(text: str) -> str:
+    """The script HarfBuzz guesses for `text` (that of its first character of a specific script)."""
     buffer = hb.Buffer()
     buffer.add_str(text)
+    buffer.guess_segment_properties()
+    return buffer.script
+
+
+@lru_cache(maxsize=CACHE_WORDS)
+def _shape_word(font: int, word: str, rtl: bool = False, script: str | None = None) -> tuple[Glyph, ...]:
+    return tuple(_shape_run(font_by_key(font), word, rtl, script))
+
+
+def _shape_run(font: Font, text: str, rtl: bool, script: str | None = None) -> list[Glyph]:
+    buffer = hb.Buffer()
+    buffer.add_str(text)
+    if script:
+        buffer.script = script
     buffer.guess_segment_properties()
     buffer.direction = "rtl" if rtl else "ltr"
     hb.shape(font.hb_font, buffer, _FEATURES)
@@ -135,8 +164,11 @@ def _shape_run(font: Font, text: str, rtl: bool) -> list[Glyph]:
 
 def visual_runs(text: str) -> list[tuple[str, bool]]:
     """Runs of one bidi level in visual order, each in logical order, with whether it is right-to-left."""
-    if not any(unicodedata.bidirectional(c) in _RTL_STRONG for c in text):
+    classes = set(map(unicodedata.bidirectional, text))
+    if not classes & _RTL_STRONG:
         return [(text, False)]
+    if classes <= _RTL_PLAIN and unicodedata.bidirectional(text[0]) in _RTL_STRONG:
+        return [(text, True)]  # right-to-left words and spaces (most Arabic and Hebrew names): no bidi pass needed
     levels = bidi_levels(text)
     runs: list[list] = []  # [start, end, level]
     for i, level in enumerate(levels):
