@@ -3,20 +3,21 @@
 - `schedule` runs in the receiver: a cache key per (learner, course, kind of event) debounces, so the first event
   of a window queues and the others in it cost one cache call each; nothing touches the database until the
   platform's transaction commits.
-- On commit, one or two queries find the configurations the event can still affect (published, with a rule of
-  that kind, and not already held or revoked for this learner), and one the Learning Paths the course may
-  complete; only if there are any is a Celery task queued, delayed by AUTO_ISSUE_DELAY so the evaluation sees the
-  end of the window. This is the whole cost of the common case.
+- On commit, one query (compiled once per process) finds the configurations the event can still affect
+  (published, with a rule of that kind, and not already held or revoked for this learner) and, when there are
+  none, one the Learning Paths the course may complete; only if there are any is a Celery task queued, delayed by
+  AUTO_ISSUE_DELAY so the evaluation sees the end of the window. This is the whole cost of the common case.
 - `evaluate` (the task) releases the key, then issues through the pipeline, which is idempotent.
 """
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from functools import lru_cache
 
 from django.core.cache import caches
-from django.db import transaction
-from django.db.models import Q
+from django.db import connections, router, transaction
+from django.db.models import Exists, OuterRef, Q
 
 from credential_admin import conf
 
@@ -47,7 +48,7 @@ def schedule(user_id: int, course_key: str, kind: str) -> bool:
 
 def queue_if_needed(user_id: int, course_key: str, kind: str) -> bool:
     """Queue the evaluation task when some configuration may still be issued to this learner."""
-    if not candidate_configs(user_id, course_key, kind) and not _path_candidates(user_id, course_key):
+    if not open_config_ids(user_id, course_key, kind) and not _path_candidates(user_id, course_key):
         return False
     from credential_admin import tasks
 
@@ -68,17 +69,46 @@ def affected_by(criteria: dict, kind: str) -> bool:
 
 def candidate_configs(user_id: int, course_key: str, kind: str) -> list:
     """The course's published configurations an event of `kind` can change and this learner neither holds nor was
-    revoked from: one query for a course without such configurations, two otherwise."""
+    revoked from (for the task: the check is `open_config_ids`, the configurations are loaded only if any)."""
+    from credential_admin.models import CredentialConfig
+
+    ids = open_config_ids(user_id, course_key, kind)
+    return list(CredentialConfig.objects.filter(pk__in=ids)) if ids else []
+
+
+def open_config_ids(user_id: int, course_key: str, kind: str) -> list[int]:
+    """The ids of `candidate_configs`, in one query whose SQL is compiled once per database: building a queryset
+    costs more than running it, and this runs after every grade or completion event."""
+    from credential_admin.models import CredentialConfig
+
+    alias = router.db_for_read(CredentialConfig)
+    sql, params = _open_configs_sql(alias)
+    values = {_USER: user_id, _COURSE: course_key}
+    connection = connections[alias]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [values.get(param, param) for param in params])
+        rows = cursor.fetchall()
+    criteria = CredentialConfig._meta.get_field("criteria")
+    return [pk for pk, raw in rows if affected_by(criteria.from_db_value(raw, None, connection), kind)]
+
+
+#: Stand-ins for the learner and the course in the compiled SQL of `open_config_ids` (no real id or key).
+_USER, _COURSE = -73_570_001, "credential_xblock:auto_issue:course"
+
+
+@lru_cache(maxsize=8)
+def _open_configs_sql(alias: str) -> tuple[str, tuple]:
+    """(SQL, params) of the published configurations of _COURSE that _USER neither holds nor was revoked from."""
     from credential_admin.models import Credential, CredentialConfig
 
-    configs = [config for config in CredentialConfig.objects.filter(course_key=course_key, is_published=True)
-               if affected_by(config.criteria, kind)]
-    if not configs:
-        return []
-    blocked = set(Credential.objects.filter(user_id=user_id, config_id__in=[config.pk for config in configs])
-                  .filter(Q(active=True) | Q(status=Credential.Status.REVOKED, reinstated_at__isnull=True))
-                  .values_list("config_id", flat=True))
-    return [config for config in configs if config.pk not in blocked]
+    blocking = Credential.objects.filter(config=OuterRef("pk"), user_id=_USER).filter(
+        Q(active=True) | Q(status=Credential.Status.REVOKED, reinstated_at__isnull=True))
+    open_configs = (CredentialConfig.objects.filter(course_key=_COURSE, is_published=True)
+                    .filter(~Exists(blocking)).order_by().values_list("pk", "criteria"))
+    sql, params = open_configs.query.get_compiler(using=alias).as_sql()
+    if list(params).count(_USER) != 1 or list(params).count(_COURSE) != 1:
+        raise RuntimeError("The candidate configurations' SQL does not take the learner and the course once each.")
+    return sql, tuple(params)
 
 
 def evaluate(user_id: int, course_key: str, kind: str) -> int:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal, InvalidOperation
 from fractions import Fraction
+from functools import lru_cache
 from typing import Any
 
 from credential_xblock.records import EligibilityContext, LearnerRecord
@@ -271,12 +272,23 @@ def _completion_rule(threshold: Decimal, completed: int, counted: int) -> RuleRe
     completed wherever rounding changes nothing, and stays truthful where it does (decimal thresholds, or large
     courses where one unit fewer already shows the threshold).
     """
-    current = displayed_percent(Fraction(completed, counted)) if counted else 0
+    current = _units_percent(completed, counted)
     met = counted > 0 and current >= threshold
-    lowest_shown = Fraction(int(threshold.to_integral_value(rounding=ROUND_CEILING))) - Fraction(1, 2)
-    needed = max(0, math.ceil(lowest_shown * counted / 100)) - completed
-    remaining = 0 if met or not counted else needed
+    remaining = 0 if met or not counted else _units_to_pass(threshold, counted) - completed
     return RuleResult(COMPLETION, current, threshold, met, remaining, total_units=counted, completed_units=completed)
+
+
+@lru_cache(maxsize=4096)
+def _units_percent(completed: int, counted: int) -> int:
+    """The percent shown for `completed` of `counted` units (cached: bulk evaluation repeats the same few pairs)."""
+    return displayed_percent(Fraction(completed, counted)) if counted else 0
+
+
+@lru_cache(maxsize=4096)
+def _units_to_pass(threshold: Decimal, counted: int) -> int:
+    """The fewest complete units of `counted` whose shown percent reaches `threshold` (see `_completion_rule`)."""
+    lowest_shown = Fraction(int(threshold.to_integral_value(rounding=ROUND_CEILING))) - Fraction(1, 2)
+    return max(0, math.ceil(lowest_shown * counted / 100))
 
 
 def _grade_rule(kind: str, threshold: Decimal, fraction: float, assignment_type: str | None = None) -> RuleResult:

@@ -7,15 +7,15 @@ profiles), the enrollments, the completed blocks and the scores. Grades follow t
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from django.contrib.auth import get_user_model
 
-from credential_admin.backends.completion import completed_blocks, raw_rows
-from credential_admin.backends.units import Unit, count_units, section_progress
+from credential_admin.backends.completion import IdList, completed_blocks, raw_rows
+from credential_admin.backends.units import Outline, Unit, section_progress
 from credential_admin.standalone import grading
-from credential_admin.standalone.models import Course, Enrollment, Profile, Score, full_name, is_course_staff
+from credential_admin.standalone.models import Course, Enrollment, Profile, Score, is_course_staff
 from credential_xblock.records import Enrollment as EnrollmentRecord
 from credential_xblock.records import LearnerRecord
 
@@ -83,39 +83,64 @@ class StandaloneBackend:
         ids = list(dict.fromkeys(int(user_id) for user_id in user_ids))
         if not ids:
             return []
-        users = get_user_model().objects.filter(pk__in=ids).select_related("standalone_profile").order_by("pk")
+        people = learner_names(ids)
         enrollments = {
             user_id: EnrollmentRecord(mode, active)
-            for user_id, mode, active in Enrollment.objects.filter(course=course, user_id__in=ids)
+            for user_id, mode, active in Enrollment.objects.filter(course=course, user_id__in=IdList(ids))
             .values_list("user_id", "mode", "is_active")
         }
         done = completed_blocks(course.course_key, ids)
         scores = self._scores(course, ids)
-        units = outline_units(course.structure)
+        outline = Outline(outline_units(course.structure))
         titles = section_titles(course.structure)
-        policy = grading.parse_policy(course.grading_policy)
-        subsections = graded_subsections(course.structure)
+        grade = course_grader(course)
         records = []
-        for user in users:
-            counts = count_units(units, done.get(user.pk, set()))
-            result = grading.grade(policy, subsection_scores(subsections, scores.get(user.pk, {})))
+        for user_id, username, name in people:
+            counts = outline.count(done.get(user_id, frozenset()))
+            result = grade(scores.get(user_id, {}))
             records.append(LearnerRecord(
-                user_id=user.pk, username=user.get_username(), full_name=full_name(user),
+                user_id=user_id, username=username, full_name=name,
                 completed_units=counts.completed, counted_units=counts.counted, locked_units=counts.locked,
                 grade_percent=result.percent, type_percents=dict(result.type_percents),
-                enrollment=enrollments.get(user.pk), sections=section_progress(titles, counts),
+                enrollment=enrollments.get(user_id), sections=section_progress(titles, counts),
             ))
         return records
 
     @staticmethod
     def _scores(course: Course, ids: list[int]) -> dict[int, dict[str, float]]:
         """Each learner's fraction (0..1) of each problem they answered."""
-        rows = (Score.objects.filter(course=course, user_id__in=ids)
+        rows = (Score.objects.filter(course=course, user_id__in=IdList(ids))
                 .values_list("user_id", "block_key", "earned", "possible"))
         scores: dict[int, dict[str, float]] = defaultdict(dict)
         for user_id, key, earned, possible in raw_rows(rows):
             scores[user_id][key] = earned / possible if possible > 0 else 0.0
         return scores
+
+
+def learner_names(ids: list[int]) -> list[tuple[int, str, str]]:
+    """(id, username, full name) of each user in id order, the name as `full_name` gives it (the profile name, else
+    the first and last name), read as plain values: no user or profile model per learner."""
+    users = get_user_model()
+    rows = (users.objects.filter(pk__in=IdList(ids)).order_by("pk")
+            .values_list("pk", users.USERNAME_FIELD, "standalone_profile__name", "first_name", "last_name"))
+    return [(pk, username, profile_name or f"{first} {last}".strip())
+            for pk, username, profile_name, first, last in rows]
+
+
+def course_grader(course: Course) -> Callable[[dict[str, float]], grading.CourseGradeResult]:
+    """A learner's course grade from their problem fractions; learners with the same subsection scores (all those
+    who answered nothing, typically) share one computation."""
+    policy = grading.parse_policy(course.grading_policy)
+    subsections = graded_subsections(course.structure)
+    results: dict[tuple[grading.SubsectionScore, ...], grading.CourseGradeResult] = {}
+
+    def grade(fractions: dict[str, float]) -> grading.CourseGradeResult:
+        scores = tuple(subsection_scores(subsections, fractions))
+        if scores not in results:
+            results[scores] = grading.grade(policy, scores)
+        return results[scores]
+
+    return grade
 
 
 def outline_units(structure: dict) -> list[Unit]:

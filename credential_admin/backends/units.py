@@ -12,8 +12,10 @@ complete units from the set of blocks they completed (completion == 1.0).
 """
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from xblock.completable import XBlockCompletionMode
 
@@ -66,29 +68,44 @@ def unit_counted_keys(vertical) -> list[str]:
     return [str(leaf.scope_ids.usage_id) for child in children(vertical) for leaf in counted_leaves(child)]
 
 
+class Outline:
+    """A course's units prepared once to count many learners on them: the open units (not locked, something to
+    count) each get a bit, each section the mask of its open units, so that a learner costs one subset check per
+    open unit and one popcount per section."""
+
+    def __init__(self, units: Sequence[Unit]) -> None:
+        counted = [unit for unit in units if unit.counted]
+        self.counted = len(counted)
+        self.locked = sum(unit.locked for unit in counted)
+        open_units = [unit for unit in counted if not unit.locked]
+        self.open = [(unit.counted, 1 << bit) for bit, unit in enumerate(open_units)]
+        self.totals = Counter(key for unit in counted for key in unit.sections)
+        self.masks = dict.fromkeys(self.totals, 0)
+        for bit, unit in enumerate(open_units):
+            for key in unit.sections:
+                self.masks[key] |= 1 << bit
+
+    def count(self, done: Iterable[str] | set[str]) -> UnitCounts:
+        """Count one learner's complete units; `done` holds the keys of the blocks they completed."""
+        done = done if isinstance(done, set | frozenset) else set(done)
+        complete = sum(bit for keys, bit in self.open if keys <= done)
+        sections = {key: [(complete & mask).bit_count(), self.totals[key]] for key, mask in self.masks.items()}
+        return UnitCounts(complete.bit_count(), self.counted, self.locked, sections)
+
+
 def count_units(units: Sequence[Unit], done: Iterable[str] | set[str]) -> UnitCounts:
     """Count one learner's complete units; `done` holds the keys of the blocks they completed."""
-    done = done if isinstance(done, set | frozenset) else set(done)
-    completed = counted = locked = 0
-    sections: dict[str, list[int]] = {}
-    for unit in units:
-        if not unit.counted:
-            continue
-        counted += 1
-        complete = False
-        if unit.locked:
-            locked += 1
-        elif unit.counted <= done:
-            completed += 1
-            complete = True
-        for key in unit.sections:
-            tally = sections.setdefault(key, [0, 0])
-            tally[0] += complete
-            tally[1] += 1
-    return UnitCounts(completed, counted, locked, sections)
+    return Outline(units).count(done)
 
 
 def section_progress(titles: Mapping[str, str], counts: UnitCounts) -> dict[str, SectionProgress]:
     """Every section and subsection (`titles`: usage key → title) with the learner's units in it; one without
     counted units has 0 of 0."""
-    return {key: SectionProgress(title, *counts.sections.get(key, (0, 0))) for key, title in titles.items()}
+    sections = counts.sections
+    return {key: _progress(title, *sections.get(key, (0, 0))) for key, title in titles.items()}
+
+
+@lru_cache(maxsize=1 << 14)
+def _progress(title: str, completed: int, counted: int) -> SectionProgress:
+    """Shared instances (they are frozen): learners of a course repeat the same few counts per section."""
+    return SectionProgress(title, completed, counted)

@@ -95,7 +95,7 @@ def test_fifty_events_in_the_window_evaluate_once(achievement, ace, demo_course,
     assert tasks.auto_issue(*queued[0][0]) == 0  # and a second run of the task is harmless
 
 
-def test_the_no_op_path_costs_three_queries_and_queues_nothing(achievement, ace, demo_course, queued,
+def test_the_no_op_path_costs_two_queries_and_queues_nothing(achievement, ace, demo_course, queued,
                                                            django_capture_on_commit_callbacks):
     alice = ace()
     tasks.auto_issue(alice.pk, demo_course.course_key, "grade")
@@ -107,8 +107,32 @@ def test_the_no_op_path_costs_three_queries_and_queues_nothing(achievement, ace,
     with CaptureQueriesContext(connection) as after_commit:
         for callback in callbacks:
             callback()
-    # the course's configurations, her credentials, then the learning paths with this course that she follows
-    assert len(after_commit) == 3 and queued == []
+    # the course's configurations she neither holds nor lost, then the learning paths with this course she follows
+    assert len(after_commit) == 2 and queued == []
+
+
+def test_candidates_leave_out_what_the_learner_holds_or_lost_until_reinstated(achievement, demo_course,
+                                                                             make_learner):
+    alice, bob = make_learner(demo_course, "alice"), make_learner(demo_course, "bob")
+    other = CredentialConfig.objects.create(course_key=demo_course.course_key, usage_key="block-v1:Demo+CRED101+2026"
+                                            "+type@credential+block@other", criteria={"min_grade": "50"})
+    CredentialConfig.objects.create(course_key=demo_course.course_key, is_published=False, criteria={"min_grade": "1"},
+                                    usage_key="block-v1:Demo+CRED101+2026+type@credential+block@draft")
+    autoissue._open_configs_sql.cache_clear()
+    candidates = lambda user, kind="grade": autoissue.candidate_configs(user.pk, demo_course.course_key, kind)  # noqa: E731
+    assert candidates(alice) == [achievement, other] and candidates(alice, "completion") == []
+    held = Credential.objects.create(verification_id="v1", short_code="S1", user=alice, config=achievement,
+                                     status="issued")
+    assert candidates(alice) == [other] and candidates(bob) == [achievement, other]
+    held.status = "revoked"
+    held.save()
+    assert candidates(alice) == [other]  # revoked: never again, unless an admin reinstates her
+    held.reinstated_at = datetime.now(UTC)
+    held.save()
+    assert candidates(alice) == [achievement, other]
+    assert candidates(bob, "enrollment") == [achievement, other]
+    # Compiled once for every learner, course and kind of event.
+    assert autoissue._open_configs_sql.cache_info().misses == 1
 
 
 def test_events_reach_only_the_configurations_they_can_change(demo_course, make_learner, queued,
