@@ -5,6 +5,7 @@ batch is idempotent, so an interrupted run is finished by running it again.
 """
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
@@ -172,6 +173,9 @@ def _not_enrolled():
 
 
 def issue(target: Target, actor=None) -> Iterator[tuple[int, pipeline.BatchResult]]:
-    """Issue batch by batch, yielding (learners done in this batch, its result)."""
+    """Issue batch by batch, yielding (learners done in this batch, its result). What is alive when the run starts
+    (Django, the fonts, the course) is frozen out of the garbage collector first: a run makes millions of
+    short-lived objects, and collections walking the long-lived ones again cost 5% of issuing."""
+    gc.freeze()
     for chunk in chunks(target.user_ids):
         yield len(chunk), pipeline.issue_for_users(target.config, chunk, actor)
