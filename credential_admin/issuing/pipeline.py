@@ -184,8 +184,7 @@ def reserve(config: CredentialConfig, decisions: Sequence[Decision], title: str,
         with transaction.atomic():
             rows.insert(list(new_rows.values()), ignore_conflicts=True)
             existing.update(_reserved(config, new_rows))
-            record_many("reserved", [existing[user] for user in new_rows
-                                     if existing[user].verification_id == new_rows[user].verification_id], actor)
+            record_many("reserved", [row for user, row in new_rows.items() if existing.get(user) is row], actor)
     reserved = [existing[d.user_id] for d in wanted if d.user_id in existing]
     for row in reserved:
         row.config = config  # already in hand: spares a query per credential

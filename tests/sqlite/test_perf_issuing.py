@@ -154,3 +154,18 @@ def test_a_reservation_that_loses_a_race_gets_the_winners_row(make_config):
     assert rows[1].pk == stored.pk and rows[1].verification_id == stored.verification_id
     assert not rows[1]._state.adding and stored.snapshot["name"] == f"Learner Nº {fresh} Ångström"
     assert list(AuditLog.objects.filter(action="reserved").values_list("credential_id", flat=True)) == [stored.pk]
+
+
+def test_a_learner_whose_row_is_gone_by_the_read_back_is_left_out(make_config, monkeypatch):
+    """Between the insert and the read-back another process may have ended the winning row (revoked it): that
+    learner is neither returned nor audited, and the others are reserved as usual."""
+    config = make_config(criteria=CRITERIA)
+    gone, kept = learners(2, start=400)
+    read_back = pipeline._reserved
+    monkeypatch.setattr(pipeline, "_reserved", lambda config_, inserted: {
+        user: row for user, row in read_back(config_, inserted).items() if user != gone})
+    decisions = [pipeline.Decision(user_id=pk, eligible=True, record=record)
+                 for pk, record in zip((gone, kept), Backend().records("", [gone, kept]), strict=True)]
+    rows = pipeline.reserve(config, decisions, "Intro to Botany")
+    assert [row.user_id for row in rows] == [kept]
+    assert list(AuditLog.objects.filter(action="reserved").values_list("credential_id", flat=True)) == [rows[0].pk]
