@@ -20,6 +20,8 @@ from .fonts import (
     Font,
     compress,
     compressed_subset,
+    compressed_to_unicode,
+    deflated_subset,
     font_by_key,
     subset_tag,
     to_unicode_cmap,
@@ -54,8 +56,10 @@ class SubsetObjects:
     descriptor: bytes  # the FontDescriptor's fixed entries
 
     @classmethod
-    def build(cls, font: Font, gids: list[int], texts: list[str], level: int = 1) -> SubsetObjects:
-        font_file, widths = compressed_subset(font, gids, level)
+    def build(cls, font: Font, gids: list[int], texts: list[str], level: int | None = None) -> SubsetObjects:
+        """The objects of a subset: a document's own from glyphs compressed once each (`deflated_subset`), or with
+        a `level`, one built once per process and compressed whole."""
+        font_file, widths = deflated_subset(font, gids) if level is None else compressed_subset(font, gids, level)
         scale = 1000 / font.face.upem
         base_font = f"{subset_tag(font, gids)}+{font.name.replace(' ', '')}"
         m = font.metrics
@@ -63,8 +67,8 @@ class SubsetObjects:
         descriptor = (f"/Type /FontDescriptor /FontName /{base_font} /Flags 4 /FontBBox [{bbox}] /ItalicAngle 0 "
                       f"/Ascent {m['ascent']} /Descent {m['descent']} /CapHeight {m['cap']} /StemV 80 ")
         w = "[0 [{}]]".format(" ".join(str(round(v * scale)) for v in widths))
-        return cls(base_font, font_file, compress(to_unicode_cmap(texts), level), w.encode(),
-                   descriptor.encode())
+        to_unicode = compressed_to_unicode(texts) if level is None else compress(to_unicode_cmap(texts), level)
+        return cls(base_font, font_file, to_unicode, w.encode(), descriptor.encode())
 
     def add_to(self, doc: pdfdoc.PDFDocument, resource: str) -> None:
         """Register the objects in `doc` and the font under `resource` in the page font resources."""

@@ -9,6 +9,7 @@ process as ready-to-write PDF bytes. Only CFF-free TrueType fonts are accepted, 
 from __future__ import annotations
 
 import hashlib
+import itertools
 import struct
 import threading
 import unicodedata
@@ -50,6 +51,9 @@ COMMON_CHARS = "".join(chr(c) for c in [*range(32, 127), *range(0xA0, 0x180), 0x
                                        0x201D, 0x2022, 0x2026])
 COMMON_LIGATURES = ("ff", "fi", "fl", "ffi", "ffl")
 # Characters that never need a glyph of their own font: they join whichever run they sit in.
+# Glyph outlines kept ready for subsets (`_glyph`): enough for the letters of the scripts names are written in and
+# the few thousand ideographs most names use; a few MB at most.
+GLYPH_CACHE = 8192
 _JOINERS = {"\u200c", "\u200d", "\u200e", "\u200f", "\u2060", "\ufeff"}
 
 
@@ -189,6 +193,11 @@ class Font:
                 entries[tag] = (len(block), len(data), _checksum(data))
                 block += data + b"\0" * (-len(data) % 4)
         return entries, block
+
+    @cached_property
+    def subset_counted(self) -> tuple[bytes, bytes]:
+        """The hhea and maxp tables, whose glyph counts each subset sets."""
+        return self.table("hhea"), self.table("maxp")
 
     def ligatures(self, texts: tuple[str, ...]) -> dict[int, str]:
         """{glyph id: text} for those of `texts` the font's default shaping turns into a single glyph."""
@@ -335,8 +344,8 @@ def build_subset(font: Font, gids: list[int]) -> tuple[bytes, list[int]]:
 
     Returns the file and the advance widths of gids, in font units. Glyph 0 must be gids[0] (.notdef).
     """
-    start, widths = _subset_start(font, gids)
-    return start + font.subset_fixed[1], widths
+    head, glyphs, tail, widths = _subset_parts(font, gids)
+    return head + b"".join(glyph[0] for glyph in glyphs) + tail + font.subset_fixed[1], widths
 
 
 def compressed_subset(font: Font, gids: list[int], level: int = 1) -> tuple[bytes, list[int]]:
@@ -345,11 +354,38 @@ def compressed_subset(font: Font, gids: list[int], level: int = 1) -> tuple[byte
     They end the file, so their deflate blocks, made once, follow this subset's own, which end in a full flush (no
     reference back past it); the checksum is over the whole file.
     """
-    start, widths = _subset_start(font, gids)
+    head, glyphs, tail, widths = _subset_parts(font, gids)
+    start = head + b"".join(glyph[0] for glyph in glyphs) + tail
     compressor = zlib.compressobj(level, zlib.DEFLATED, -15)
     own = compressor.compress(start) + compressor.flush(zlib.Z_FULL_FLUSH)
-    checksum = zlib.adler32(font.subset_fixed[1], zlib.adler32(start))
-    return b"\x78\x01" + own + _deflated_fixed(font, level) + checksum.to_bytes(4, "big"), widths
+    return _zlib_stream(font, own, level, zlib.adler32(start)), widths
+
+
+def deflated_subset(font: Font, gids: list[int]) -> tuple[bytes, list[int]]:
+    """`compressed_subset` at level 1 made of glyphs compressed once each (`_glyph`), for a document's own subset.
+
+    Each glyph is deflate blocks of its own ending on a byte boundary, so a subset joins them in any order; the
+    subset's header and tables and its renumbered composite glyphs, a few hundred bytes, are stored uncompressed.
+    The file is some bytes longer than compressed in one piece, and the same once decompressed.
+    """
+    head, glyphs, tail, widths = _subset_parts(font, gids)
+    blocks = [_stored(head)]
+    blocks += [_stored(data) if deflated is None else deflated for data, _, _, _, deflated in glyphs]
+    blocks.append(_stored(tail))
+    checksum = zlib.adler32(tail, zlib.adler32(b"".join(glyph[0] for glyph in glyphs), zlib.adler32(head)))
+    return _zlib_stream(font, b"".join(blocks), 1, checksum), widths
+
+
+def _zlib_stream(font: Font, own: bytes, level: int, checksum: int) -> bytes:
+    """A zlib stream of a subset from the deflate blocks of its own part and the Adler-32 checksum of that part."""
+    return (b"\x78\x01" + own + _deflated_fixed(font, level)
+            + zlib.adler32(font.subset_fixed[1], checksum).to_bytes(4, "big"))
+
+
+def _stored(data: bytes) -> bytes:
+    """`data` as stored (uncompressed) deflate blocks, none of them the last one."""
+    return b"".join(struct.pack("<BHH", 0, len(chunk), len(chunk) ^ 0xFFFF) + chunk
+                    for chunk in (data[i:i + 0xFFFF] for i in range(0, len(data), 0xFFFF)))
 
 
 @lru_cache(maxsize=64)
@@ -359,33 +395,73 @@ def _deflated_fixed(font: Font, level: int) -> bytes:
     return compressor.compress(font.subset_fixed[1]) + compressor.flush()
 
 
-def _subset_start(font: Font, gids: list[int]) -> tuple[bytes, list[int]]:
-    """The start of the subset file (header, table directory and the tables of these glyphs), and the widths."""
-    order = list(gids)
+def _subset_parts(font: Font, gids: list[int]) -> tuple[bytes, list[tuple], bytes, list[int]]:
+    """A subset file but for its fixed tables, in three parts: the header and table directory, the glyphs (`_glyph`
+    records, composite parts appended), and the other tables of these glyphs. Also the advance widths of `gids`."""
+    key = font.key
+    glyphs = [_glyph(key, gid) for gid in gids]
+    if any(glyph[1] for glyph in glyphs):
+        glyphs = _with_components(key, list(gids), glyphs)
+    count = len(glyphs)
+    offsets = array("I", itertools.accumulate((len(glyph[0]) for glyph in glyphs), initial=0))
+    glyf_length = offsets[-1]
+    offsets.byteswap()
+    hhea, maxp = font.subset_counted
+    tables = {"hhea": _counted(hhea, 34, count), "hmtx": b"".join(glyph[2] for glyph in glyphs),
+              "loca": offsets.tobytes(), "maxp": _counted(maxp, 4, count)}
+    tail = b"".join(data + b"\0" * (-len(data) % 4) for data in tables.values())
+    entries = {"glyf": (glyf_length, sum(glyph[3] for glyph in glyphs))}
+    entries |= {tag: (len(data), _checksum(data)) for tag, data in tables.items()}
+    return _directory(entries, font.subset_fixed[0]), glyphs, tail, [font.advance(gid) for gid in gids]
+
+
+@lru_cache(maxsize=GLYPH_CACHE)
+def _glyph(font: int, gid: int) -> tuple[bytes, tuple[int, ...], bytes, int, bytes | None]:
+    """Glyph `gid` of font key `font` as subsets copy it (cached: names repeat their letters and ideographs).
+
+    Its outline padded to 4 bytes, the glyph ids it is made of (a composite glyph), its hmtx entry (advance and
+    left side bearing), the outline's checksum, and the outline as deflate blocks (level 1, ending in a sync flush;
+    None for a composite glyph, which subsets renumber).
+    """
+    face = font_by_key(font)
+    glyf, starts = face._glyf_index
+    data = glyf[starts[gid]: starts[gid + 1]]
+    lsb = struct.unpack_from(">h", data, 2)[0] if len(data) >= 10 else 0
+    parts = tuple(_components(data)) if _is_composite(data) else ()
+    data += b"\0" * (-len(data) % 4)
+    deflated = None if parts else _deflated(data)
+    return data, parts, struct.pack(">Hh", face.advance(gid), lsb), _checksum(data), deflated
+
+
+def _deflated(data: bytes) -> bytes:
+    """`data` as raw deflate blocks that end on a byte boundary and are not the last of their stream."""
+    if not data:
+        return b""
+    compressor = zlib.compressobj(1, zlib.DEFLATED, -15)
+    return compressor.compress(data) + compressor.flush(zlib.Z_SYNC_FLUSH)
+
+
+def _with_components(font: int, order: list[int], glyphs: list[tuple]) -> list[tuple]:
+    """`glyphs` (those of `order`) with the parts of composite glyphs appended, composites renumbered to match."""
     position = {gid: i for i, gid in enumerate(order)}
-    glyphs, offsets, metrics = [], [0], []
-    glyf, starts = font._glyf_index
-    for gid in order:  # composite parts are appended to `order` as they are met
-        data = glyf[starts[gid]: starts[gid + 1]]
-        if _is_composite(data):
-            for part in _components(data):
+    i = 0
+    while i < len(order):  # parts are appended to `order` and `glyphs` as they are met
+        data, parts, metric, _, _ = glyphs[i]
+        if parts:
+            for part in parts:
                 if part not in position:
                     position[part] = len(order)
                     order.append(part)
+                    glyphs.append(_glyph(font, part))
             data = _remap_components(data, position)
-        metrics += (font.advance(gid), struct.unpack_from(">h", data, 2)[0] if len(data) >= 10 else 0)
-        data += b"\0" * (-len(data) % 4)
-        glyphs.append(data)
-        offsets.append(offsets[-1] + len(data))
-    hhea = bytearray(font.table("hhea"))
-    struct.pack_into(">H", hhea, 34, len(order))
-    maxp = bytearray(font.table("maxp"))
-    struct.pack_into(">H", maxp, 4, len(order))
-    loca = array("I", offsets)
-    loca.byteswap()
-    tables = {"glyf": b"".join(glyphs), "hhea": bytes(hhea), "hmtx": struct.pack(f">{'Hh' * len(order)}", *metrics),
-              "loca": loca.tobytes(), "maxp": bytes(maxp)}
-    return _assemble(tables, font.subset_fixed[0]), metrics[: 2 * len(gids): 2]
+            glyphs[i] = (data, parts, metric, _checksum(data), None)
+        i += 1
+    return glyphs
+
+
+def _counted(table: bytes, offset: int, count: int) -> bytes:
+    """`table` with the glyph count at `offset` set."""
+    return table[:offset] + count.to_bytes(2, "big") + table[offset + 2:]
 
 
 def _is_composite(data: bytes) -> bool:
@@ -420,22 +496,20 @@ def _remap_components(data: bytes, position: dict[int, int]) -> bytes:
             return bytes(out)
 
 
-def _assemble(tables: dict[str, bytes], fixed: dict[str, tuple[int, int, int]]) -> bytes:
-    """Header, table directory and `tables`, to be followed by the block of the `fixed` tables."""
+def _directory(tables: dict[str, tuple[int, int]], fixed: dict[str, tuple[int, int, int]]) -> bytes:
+    """Header and table directory of a file laid out as: these, `tables` ({tag: (length, checksum)}) in order, each
+    padded to 4 bytes, then the block of the `fixed` tables."""
     count = len(tables) + len(fixed)
     power = 1 << (count.bit_length() - 1)
     header = struct.pack(">IHHHH", 0x00010000, count, power * 16, power.bit_length() - 1, count * 16 - power * 16)
     offset = 12 + 16 * count
-    entries, bodies = {}, []
-    for tag, data in tables.items():
-        entries[tag] = (offset, len(data), _checksum(data))
-        padded = data + b"\0" * (-len(data) % 4)
-        bodies.append(padded)
-        offset += len(padded)
+    entries = {}
+    for tag, (length, checksum) in tables.items():
+        entries[tag] = (offset, length, checksum & 0xFFFFFFFF)
+        offset += length + (-length % 4)
     entries |= {tag: (offset + start, length, checksum) for tag, (start, length, checksum) in fixed.items()}
-    directory = [struct.pack(">4sIII", tag.encode("latin-1"), checksum, start, length)
-                 for tag, (start, length, checksum) in sorted(entries.items())]
-    return header + b"".join(directory) + b"".join(bodies)
+    return header + b"".join(struct.pack(">4sIII", tag.encode("latin-1"), checksum, start, length)
+                             for tag, (start, length, checksum) in sorted(entries.items()))
 
 
 def subset_tag(font: Font, gids: list[int]) -> str:
@@ -444,18 +518,43 @@ def subset_tag(font: Font, gids: list[int]) -> str:
     return "".join(chr(65 + b % 26) for b in digest)
 
 
+_CMAP_START = ("/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
+               "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+               "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
+               "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n").encode("ascii")
+_CMAP_END = b"\nendcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n"
+
+
 def to_unicode_cmap(texts: list[str]) -> bytes:
     """A ToUnicode CMap mapping CID i to texts[i] (empty texts are left out)."""
+    return _CMAP_START + _cmap_entries(texts) + _CMAP_END
+
+
+def compressed_to_unicode(texts: list[str]) -> bytes:
+    """`to_unicode_cmap`, zlib-compressed for a document's own subset: its fixed start and end were compressed
+    once, its entries (those of a name: a few hundred bytes) are stored; longer ones are compressed with the rest."""
+    entries = _cmap_entries(texts)
+    if len(entries) > 1024:
+        return compress(_CMAP_START + entries + _CMAP_END)
+    start, end = _cmap_deflated()
+    checksum = zlib.adler32(_CMAP_END, zlib.adler32(entries, zlib.adler32(_CMAP_START)))
+    return b"\x78\x01" + start + _stored(entries) + end + checksum.to_bytes(4, "big")
+
+
+@lru_cache(maxsize=1)
+def _cmap_deflated() -> tuple[bytes, bytes]:
+    """The fixed start and end of every CMap as deflate blocks, the end's the last of the stream."""
+    compressor = zlib.compressobj(1, zlib.DEFLATED, -15)
+    return _deflated(_CMAP_START), compressor.compress(_CMAP_END) + compressor.flush()
+
+
+def _cmap_entries(texts: list[str]) -> bytes:
     entries = [f"<{cid:04X}> <{text.encode('utf-16-be').hex().upper()}>" for cid, text in enumerate(texts) if text]
     chunks = []
     for start in range(0, len(entries), 100):
         part = entries[start:start + 100]
         chunks.append(f"{len(part)} beginbfchar\n" + "\n".join(part) + "\nendbfchar")
-    return ("/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
-            "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
-            "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
-            "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n" + "\n".join(chunks) +
-            "\nendcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n").encode("ascii")
+    return "\n".join(chunks).encode("ascii")
 
 
 def compress(data: bytes, level: int = 1) -> bytes:
