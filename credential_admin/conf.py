@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.signals import setting_changed
+
 FEATURE_DEFAULTS: dict[str, bool] = {
     "VERIFICATION_PAGE": True,
     "REISSUE": True,
@@ -65,11 +67,28 @@ DEFAULTS: dict[str, Any] = {
 
 
 def get(name: str) -> Any:
-    """The value of setting ``CREDENTIAL_XBLOCK_<name>``, or its default."""
-    from django.conf import settings
+    """The value of setting ``CREDENTIAL_XBLOCK_<name>``, or its default.
 
-    full_name = f"CREDENTIAL_XBLOCK_{name}"
-    return getattr(settings, full_name, DEFAULTS.get(full_name))
+    Read from Django's settings on first use, then remembered until a setting changes (tests): an unset setting
+    costs an AttributeError inside LazySettings, and the verification page alone reads a dozen per request."""
+    try:
+        return _READ[name]
+    except KeyError:
+        from django.conf import settings
+
+        full_name = f"CREDENTIAL_XBLOCK_{name}"
+        value = _READ[name] = getattr(settings, full_name, DEFAULTS.get(full_name))
+        return value
+
+
+_READ: dict[str, Any] = {}
+
+
+def _forget(**_signal: Any) -> None:
+    _READ.clear()
+
+
+setting_changed.connect(_forget)
 
 
 def base_url() -> str:

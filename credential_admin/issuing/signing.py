@@ -106,11 +106,20 @@ def _load(settings_keys: tuple[tuple[str, str], ...], path: str, mtime_ns: int) 
 def private_keys() -> tuple[KeyPair, ...]:
     """Every signing key available to this process; the demo generates its file on first use."""
     path = _keys_file()
-    if path is not None and not path.exists() and conf.get("GENERATE_SIGNING_KEY"):
+    mtime = _mtime(path) if path is not None else 0
+    if path is not None and not mtime and conf.get("GENERATE_SIGNING_KEY"):
         _create_key_file(path)
-    mtime = path.stat().st_mtime_ns if path is not None and path.exists() else 0
+        mtime = _mtime(path)
     settings_keys = tuple((conf.get("SIGNING_KEYS") or {}).items())
     return _load(settings_keys, str(path) if mtime else "", mtime)
+
+
+def _mtime(path: Path) -> int:
+    """The file's modification time in ns, 0 when it does not exist (one stat: every verification asks)."""
+    try:
+        return os.stat(path).st_mtime_ns
+    except FileNotFoundError:
+        return 0
 
 
 def _create_key_file(path: Path) -> None:
@@ -188,15 +197,23 @@ def public_key(key_id: str) -> Ed25519PublicKey | None:
     for pair in private_keys():
         if pair.key_id == key_id:
             return pair.public
-    from credential_admin.models import SigningKey
+    key = _RECORDED.get(key_id)
+    if key is None:
+        from credential_admin.models import SigningKey
 
-    row = SigningKey.objects.filter(key_id=key_id).first()
-    if row is None:
-        return None
-    try:
-        return Ed25519PublicKey.from_public_bytes(b64decode(row.public_key))
-    except ValueError:
-        return None
+        row = SigningKey.objects.filter(key_id=key_id).first()
+        try:
+            key = Ed25519PublicKey.from_public_bytes(b64decode(row.public_key)) if row else None
+        except ValueError:
+            return None
+        if key is not None and len(_RECORDED) < 64:
+            _RECORDED[key_id] = key
+    return key
+
+
+#: Recorded public keys found so far: a key id's public half never changes once recorded (see
+#: register_public_keys), so each costs one query per process. Unknown ids are asked again every time.
+_RECORDED: dict[str, Ed25519PublicKey] = {}
 
 
 def sign(payload: dict[str, Any], key: KeyPair | None = None) -> tuple[bytes, str, str]:

@@ -124,16 +124,20 @@ class Credential(models.Model):
 
     def is_expired(self, now=None) -> bool:
         """Issued and past its end of validity (expiry is computed, never stored as a status)."""
-        from django.utils import timezone
-
-        return (self.status == self.Status.ISSUED and self.expires_at is not None
-                and (now or timezone.now()) >= self.expires_at)
+        return past_expiry(self.status, self.expires_at, now)
 
     @property
     def formatted_code(self) -> str:
         """The short code as printed: groups of four joined by hyphens."""
         code = self.short_code
         return "-".join(code[i:i + 4] for i in range(0, len(code), 4))
+
+
+def past_expiry(status: str, expires_at, now=None) -> bool:
+    """Whether a credential in `status` with end of validity `expires_at` is expired (for rows read as values)."""
+    from django.utils import timezone
+
+    return status == Credential.Status.ISSUED and expires_at is not None and (now or timezone.now()) >= expires_at
 
 
 class SigningKey(models.Model):

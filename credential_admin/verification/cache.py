@@ -47,7 +47,13 @@ class Responses:
 
     def __init__(self) -> None:
         self._items: OrderedDict[str, tuple[float, Any]] = OrderedDict()
+        self._about: OrderedDict[tuple[str, str], None] = OrderedDict()  # (kind, credential) of kept responses
         self._lock = threading.Lock()
+
+    def knows(self, kind: str, about: str) -> bool:
+        """Whether a response of this kind about this credential was kept lately (it may have expired or changed
+        since)."""
+        return (kind, about) in self._about
 
     def get(self, key: str) -> Any:
         with self._lock:
@@ -57,16 +63,23 @@ class Responses:
             self._items.move_to_end(key)
             return found[1]
 
-    def put(self, key: str, value: Any) -> None:
+    def put(self, key: str, value: Any, about: tuple[str, str] | None = None) -> None:
+        limit = int(conf.get("VERIFY_CACHE_ENTRIES"))
         with self._lock:
             self._items[key] = (time.monotonic() + seconds(), value)
             self._items.move_to_end(key)
-            while len(self._items) > int(conf.get("VERIFY_CACHE_ENTRIES")):
+            while len(self._items) > limit:
                 self._items.popitem(last=False)
+            if about:
+                self._about[about] = None
+                self._about.move_to_end(about)
+                while len(self._about) > limit:
+                    self._about.popitem(last=False)
 
     def clear(self) -> None:
         with self._lock:
             self._items.clear()
+            self._about.clear()
 
 
 RESPONSES = Responses()
@@ -76,18 +89,15 @@ def digest(parts: Iterable[Any]) -> str:
     return hashlib.sha256(repr((FORMAT, *parts)).encode("utf-8")).hexdigest()[:32]
 
 
-def version(request: HttpRequest, credential) -> str:
-    """What every public response of `credential` depends on, hashed (see the module docstring)."""
-    return digest((
-        credential.verification_id, credential.status, credential.modified, credential.revoked_at,
-        credential.revocation_reason, credential.reissued_at, credential.expires_at, credential.is_expired(),
-        credential.next_verification_id, credential.next_status, credential.key_id, get_language(),
-        conf.base_url() or request.get_host(), tuple(conf.feature(name) for name in SHOWN_FEATURES),
-    ))
+def version(request: HttpRequest, state: tuple) -> str:
+    """What every public response of a credential depends on, hashed (see the module docstring): its
+    `records.State` (with the status it shows, expired or not) and the reader's side."""
+    return digest((*state, state.public_status, get_language(), conf.base_url() or request.get_host(),
+                   tuple(conf.feature(name) for name in SHOWN_FEATURES)))
 
 
 def _matches(request: HttpRequest, etag: str) -> bool:
-    sent = request.headers.get("If-None-Match", "")
+    sent = request.META.get("HTTP_IF_NONE_MATCH", "")  # request.headers would build every header's entry first
     return any(tag.strip().removeprefix("W/") in (f'"{etag}"', "*") for tag in sent.split(","))
 
 
@@ -98,25 +108,38 @@ def _headers(response: HttpResponse, etag: str) -> HttpResponse:
     return response
 
 
-def cached(request: HttpRequest, kind: str, key: str, build: Callable[[], HttpResponse]) -> HttpResponse:
+def cached(request: HttpRequest, kind: str, key: str, build: Callable[[], HttpResponse],
+           about: str = "") -> HttpResponse:
     """The response of `build` for version `key`: 304 when the client holds it, from the cache when another
-    request made it, else built and kept. Only 200 responses are kept."""
+    request made it, else built and kept (as a response `about` that credential). Only 200 responses are kept."""
+    response = kept(request, kind, key)
+    if response is not None:
+        return response
+    response = build()
+    if response.status_code != 200:
+        return response
+    etag = digest((kind, key))
+    copied = ("Access-Control-Allow-Origin", "Content-Disposition")
+    held = (response.content, response["Content-Type"], {name: response[name] for name in copied if name in response})
+    RESPONSES.put(etag, held, (kind, about) if about else None)
+    return _headers(_response(held), etag)
+
+
+def kept(request: HttpRequest, kind: str, key: str) -> HttpResponse | None:
+    """304 when the client holds version `key`, the kept response when this process has it, else None."""
     etag = digest((kind, key))
     if _matches(request, etag):
         return _headers(HttpResponseNotModified(), etag)
     held = RESPONSES.get(etag)
-    if held is None:
-        response = build()
-        if response.status_code != 200:
-            return response
-        kept = ("Access-Control-Allow-Origin", "Content-Disposition")
-        held = (response.content, response["Content-Type"], {name: response[name] for name in kept if name in response})
-        RESPONSES.put(etag, held)
+    return None if held is None else _headers(_response(held), etag)
+
+
+def _response(held: tuple[bytes, str, dict[str, str]]) -> HttpResponse:
     content, content_type, extra = held
     response = HttpResponse(content, content_type=content_type)
     for name, value in extra.items():
         response[name] = value
-    return _headers(response, etag)
+    return response
 
 
 class Printed(str):

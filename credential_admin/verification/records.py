@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.contrib.auth import get_user_model
 from django.db import connections, router
@@ -20,6 +20,7 @@ from credential_admin import conf
 from credential_admin.issuing import signing
 from credential_admin.issuing.pipeline import normalize_code, rule_lines
 from credential_admin.models import Credential, CredentialConfig
+from credential_admin.models.credentials import past_expiry
 from credential_admin.retirement import is_withdrawn
 
 PUBLIC_STATUSES = (Credential.Status.ISSUED, Credential.Status.SUPERSEDED, Credential.Status.REVOKED)
@@ -53,16 +54,11 @@ def _lookup(column: str, value: str) -> Credential | None:
     read only so that neither is ever displayed), as attributes of the Credential. This is the hot path of the
     verification page: building the ORM query with its joins each time cost more than running it."""
     alias = router.db_for_read(Credential)
-    with connections[alias].cursor() as cursor:  # a plain cursor: raw()'s machinery cost more than the query
-        cursor.execute(_lookup_sql(alias, column), [value, *map(str, PUBLIC_STATUSES)])
-        row = cursor.fetchone()
-    if row is None:
+    values = _read_row(alias, _lookup_sql(alias, column), value, ROW_FIELDS)
+    if values is None:
         return None
-    names, converters = _row_reading(alias)
-    values = list(row)
-    for index, convert in converters:
-        values[index] = convert(values[index])
-    credential = Credential.from_db(alias, names, [values[index] for index in _model_order()])
+    names, order = _model_order()
+    credential = Credential.from_db(alias, names, [values[index] for index in order])
     for name, extra in zip(EXTRA_FIELDS, values[len(names):], strict=True):
         setattr(credential, name, extra)
     return credential
@@ -72,27 +68,44 @@ EXTRA_FIELDS = ("config_level", "config_course_key", "next_verification_id", "ne
                 "private_email")
 
 
+def _read_row(alias: str, sql: str, value: str, fields: tuple[str, ...]) -> list[Any] | None:
+    """The one row `sql` finds for `value` among the public statuses, the Credential `fields` it starts with
+    converted as the ORM would; None when there is none. A plain cursor: raw()'s machinery cost more than the
+    query."""
+    with connections[alias].cursor() as cursor:
+        cursor.execute(sql, [value, *map(str, PUBLIC_STATUSES)])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    values = list(row)
+    for index, convert in _converters(alias, fields):
+        values[index] = convert(values[index])
+    return values
+
+
 @lru_cache(maxsize=8)
-def _row_reading(alias: str) -> tuple[list[str], list[tuple[int, Any]]]:
-    """The attribute names of ROW_FIELDS and, by column index, the conversions the ORM applies to their values
-    (dates on SQLite, JSON, booleans on MySQL), as the database's compiler would."""
+def _converters(alias: str, fields: tuple[str, ...]) -> list[tuple[int, Any]]:
+    """By column index, the conversions the ORM applies to these Credential fields' values (dates on SQLite,
+    JSON, booleans on MySQL), as the database's compiler would."""
     connection = connections[alias]
-    fields = [Credential._meta.get_field(name) for name in ROW_FIELDS]
     converters = []
-    for index, model_field in enumerate(fields):
+    for index, name in enumerate(fields):
+        model_field = Credential._meta.get_field(name)
         column = model_field.get_col(Credential._meta.db_table)
         steps = connection.ops.get_db_converters(column) + model_field.get_db_converters(connection)
         if steps:
             converters.append((index, lambda value, steps=steps, column=column: _convert(value, steps, column,
                                                                                           connection)))
-    return [model_field.attname for model_field in fields], converters
+    return converters
 
 
 @lru_cache(maxsize=1)
-def _model_order() -> list[int]:
-    """Indexes into ROW_FIELDS in the model's field order, which `Model.from_db` expects its values in."""
+def _model_order() -> tuple[list[str], list[int]]:
+    """The attribute names of ROW_FIELDS in the model's field order, which `Model.from_db` expects its values in,
+    and their indexes into ROW_FIELDS."""
     position = {field.name: index for index, field in enumerate(Credential._meta.concrete_fields)}
-    return sorted(range(len(ROW_FIELDS)), key=lambda index: position[ROW_FIELDS[index]])
+    order = sorted(range(len(ROW_FIELDS)), key=lambda index: position[ROW_FIELDS[index]])
+    return [Credential._meta.get_field(ROW_FIELDS[index]).attname for index in order], order
 
 
 def _convert(value: Any, steps: list, column: Any, connection: Any) -> Any:
@@ -103,26 +116,89 @@ def _convert(value: Any, steps: list, column: Any, connection: Any) -> Any:
 
 @lru_cache(maxsize=8)
 def _lookup_sql(alias: str, column: str) -> str:
-    quote = connections[alias].ops.quote_name
-    credential, config, user = Credential._meta, CredentialConfig._meta, get_user_model()._meta
-
-    def col(meta, name: str, table: str) -> str:
-        return f"{table}.{quote(meta.get_field(name).column)}"
-
-    selected = [col(credential, name, "c") for name in ROW_FIELDS] + [
-        f"{col(config, 'level', 'g')} AS config_level", f"{col(config, 'course_key', 'g')} AS config_course_key",
-        f"{col(credential, 'verification_id', 's')} AS next_verification_id",
-        f"{col(credential, 'status', 's')} AS next_status",
-        f"{col(user, get_user_model().USERNAME_FIELD, 'u')} AS private_username",
-        f"{col(user, get_user_model().get_email_field_name(), 'u')} AS private_email",
+    col, user = _columns(alias), get_user_model()
+    selected = [col(Credential, name, "c") for name in ROW_FIELDS] + [
+        f"{col(CredentialConfig, 'level', 'g')} AS config_level",
+        f"{col(CredentialConfig, 'course_key', 'g')} AS config_course_key",
+        f"{col(Credential, 'verification_id', 's')} AS next_verification_id",
+        f"{col(Credential, 'status', 's')} AS next_status",
+        f"{col(user, user.USERNAME_FIELD, 'u')} AS private_username",
+        f"{col(user, user.get_email_field_name(), 'u')} AS private_email",
     ]
+    quote = connections[alias].ops.quote_name
+    learner = (f"INNER JOIN {quote(user._meta.db_table)} u "
+               f"ON u.{quote(user._meta.pk.column)} = {col(Credential, 'user', 'c')} ")
+    return _select(alias, selected, learner, column)
+
+
+def _columns(alias: str):
+    quote = connections[alias].ops.quote_name
+
+    def col(model, name: str, table: str) -> str:
+        return f"{table}.{quote(model._meta.get_field(name).column)}"
+    return col
+
+
+def _select(alias: str, selected: list[str], joins: str, column: str) -> str:
+    """SELECT `selected` from a public credential found by `column`, its configuration and its successor."""
+    quote, col = connections[alias].ops.quote_name, _columns(alias)
+    credential, config = Credential._meta, CredentialConfig._meta
     # Identifiers come from model metadata (quoted), every value is a parameter.
     return (f"SELECT {', '.join(selected)} FROM {quote(credential.db_table)} c "  # noqa: S608
-            f"INNER JOIN {quote(config.db_table)} g ON g.{quote(config.pk.column)} = {col(credential, 'config', 'c')} "
-            f"INNER JOIN {quote(user.db_table)} u ON u.{quote(user.pk.column)} = {col(credential, 'user', 'c')} "
-            f"LEFT JOIN {quote(credential.db_table)} s "
-            f"ON s.{quote(credential.pk.column)} = {col(credential, 'superseded_by', 'c')} "
-            f"WHERE {col(credential, column, 'c')} = %s AND {col(credential, 'status', 'c')} IN (%s, %s, %s)")
+            f"INNER JOIN {quote(config.db_table)} g ON g.{quote(config.pk.column)} = {col(Credential, 'config', 'c')} "
+            f"{joins}LEFT JOIN {quote(credential.db_table)} s "
+            f"ON s.{quote(credential.pk.column)} = {col(Credential, 'superseded_by', 'c')} "
+            f"WHERE {col(Credential, column, 'c')} = %s AND {col(Credential, 'status', 'c')} IN (%s, %s, %s)")
+
+
+class State(NamedTuple):
+    """What every public response of a credential depends on (see cache.version): its row's lifecycle fields and
+    its successor's id and status, plus its course for tracking. Read alone by `find_state`, a query that touches
+    no learner and no signed payload."""
+
+    verification_id: str
+    status: str
+    modified: datetime
+    revoked_at: datetime | None
+    revocation_reason: str
+    reissued_at: datetime | None
+    expires_at: datetime | None
+    key_id: str
+    next_verification_id: str | None
+    next_status: str | None
+    course_key: str
+
+    @property
+    def public_status(self) -> str:
+        return EXPIRED if past_expiry(self.status, self.expires_at) else self.status
+
+
+STATE_FIELDS = ("verification_id", "status", "modified", "revoked_at", "revocation_reason", "reissued_at",
+                "expires_at", "key_id")
+
+
+def find_state(verification_id: str) -> State | None:
+    """The `State` of the public credential with this verification id, or None (also for anything malformed)."""
+    if not isinstance(verification_id, str) or not VERIFICATION_ID.fullmatch(verification_id):
+        return None
+    alias = router.db_for_read(Credential)
+    values = _read_row(alias, _state_sql(alias), verification_id, STATE_FIELDS)
+    return None if values is None else State(*values)
+
+
+def state_of(credential: Credential) -> State:
+    """The `State` of a credential read by `find` (or given `annotate`'s attributes)."""
+    return State(*(getattr(credential, name) for name in STATE_FIELDS), credential.next_verification_id,
+                 credential.next_status, credential.config_course_key)
+
+
+@lru_cache(maxsize=8)
+def _state_sql(alias: str) -> str:
+    col = _columns(alias)
+    selected = [col(Credential, name, "c") for name in STATE_FIELDS] + [
+        col(Credential, "verification_id", "s"), col(Credential, "status", "s"),
+        col(CredentialConfig, "course_key", "g")]
+    return _select(alias, selected, "", "verification_id")
 
 
 @dataclass(frozen=True)

@@ -121,22 +121,41 @@ def lookup(request: HttpRequest) -> HttpResponse:
 @feature_required("VERIFICATION_PAGE")
 def page(request: HttpRequest, verification_id: str) -> HttpResponse:
     """The public page; a POST carries a PDF to check against this credential."""
+    found = _kept(request, "page", verification_id) if request.method != "POST" else None
+    if found is not None:
+        _viewed(request, found[0])
+        return found[1]
     credential = records.find(verification_id)
     if credential is None:
         return not_found(request)
-    status = records.EXPIRED if credential.is_expired() else credential.status
-    tracking.emit(tracking.VERIFICATION_VIEWED, {"credential_id": credential.verification_id, "status": status,
-                                                 "course_id": credential.config_course_key,
-                                                 "pdf_check": request.method == "POST"})
+    state = records.state_of(credential)
+    _viewed(request, state)
     if request.method != "POST":  # made once per version of the credential, without rendering (see cache.py)
-        return cache.cached(request, "page", cache.version(request, credential), lambda: HttpResponse(
-            cache.SKELETONS.render(request, PAGE_TEMPLATE, _page_context(request, credential))))
+        return cache.cached(request, "page", cache.version(request, state), lambda: HttpResponse(
+            cache.SKELETONS.render(request, PAGE_TEMPLATE, _page_context(request, credential))), verification_id)
     context = _page_context(request, credential)
     context["check"], status_code = _check_upload(request, credential)
     return render(request, PAGE_TEMPLATE, context, status=status_code)
 
 
 PAGE_TEMPLATE = "credential_admin/verify/page.html"
+
+
+def _kept(request: HttpRequest, kind: str, verification_id: str) -> tuple[records.State, HttpResponse] | None:
+    """The credential's state and the response of this `kind` this process kept for its current version (or a
+    304), read with the light state query; None when there is none. Only for credentials this process kept a
+    response about lately: a first visit goes straight to the full lookup, one query."""
+    if not cache.RESPONSES.knows(kind, verification_id):
+        return None
+    state = records.find_state(verification_id)
+    response = None if state is None else cache.kept(request, kind, cache.version(request, state))
+    return None if response is None else (state, response)
+
+
+def _viewed(request: HttpRequest, state: records.State) -> None:
+    tracking.emit(tracking.VERIFICATION_VIEWED, {"credential_id": state.verification_id,
+                                                 "status": state.public_status, "course_id": state.course_key,
+                                                 "pdf_check": request.method == "POST"})
 
 
 def _page_context(request: HttpRequest, credential) -> dict[str, Any]:
@@ -160,7 +179,7 @@ def page_context(request: HttpRequest, facts: records.PublicFacts, config_id: in
         "rules": [_printed(line) for line in facts.rules],
         "courses": [{"title": _printed(course["title"]), "has_rules": bool(course["rules"]),
                      "rules": _printed("; ".join(course["rules"]))} for course in facts.courses],
-        "max_upload": _printed(filesizeformat(max_upload_bytes())),
+        "max_upload": _max_upload(max_upload_bytes(), get_language()),
         "badge": {part: _printed(badge.get(part, "")) for part in ("name", "description", "criteria")}
         if badge else None,
     }
@@ -170,6 +189,11 @@ def page_context(request: HttpRequest, facts: records.PublicFacts, config_id: in
         context["badge_image_absolute"] = _printed(_absolute(request, image_url))
     context.update({name: _printed(value) for name, value in _links(request, facts).items()})
     return context
+
+
+@lru_cache(maxsize=64)
+def _max_upload(size: int, _language: str) -> cache.Printed:
+    return cache.Printed(filesizeformat(size))
 
 
 def _printed(value: Any) -> Any:
@@ -190,8 +214,9 @@ def _formatted(value: date | datetime, style: str, _language: str, _zone: tzinfo
 
 @receiver(setting_changed)
 def _forget_dates(**_signal: Any) -> None:
-    """Date formats come from settings and locales (tests change them)."""
+    """Date and number formats come from settings and locales (tests change them)."""
     _formatted.cache_clear()
+    _max_upload.cache_clear()
 
 
 def _absolute(request: HttpRequest, path: str) -> str:
@@ -245,11 +270,14 @@ def _links(request: HttpRequest, facts: records.PublicFacts) -> dict[str, Any]:
 @feature_required("VERIFICATION_PAGE")
 def facts_json(request: HttpRequest, verification_id: str) -> JsonResponse:
     """The page's facts as JSON, with the same privacy filtering."""
+    found = _kept(request, "json", verification_id)
+    if found is not None:
+        return found[1]
     credential = records.find(verification_id)
     if credential is None:
         return JsonResponse({"error": _("No credential with this verification id.")}, status=404)
-    return cache.cached(request, "json", cache.version(request, credential), lambda: JsonResponse(
-        public_json(records.facts_of(credential)), json_dumps_params={"ensure_ascii": False}))
+    return cache.cached(request, "json", cache.version(request, records.state_of(credential)), lambda: JsonResponse(
+        public_json(records.facts_of(credential)), json_dumps_params={"ensure_ascii": False}), verification_id)
 
 
 def public_json(facts: records.PublicFacts) -> dict[str, Any]:
@@ -283,12 +311,16 @@ def public_json(facts: records.PublicFacts) -> dict[str, Any]:
 @signing_available
 def ob3(request: HttpRequest, verification_id: str) -> HttpResponse:
     """The signed OpenBadgeCredential of a current (issued) credential."""
+    download = bool(request.GET.get("download"))
+    kind = "ob3-download" if download else "ob3"
+    found = _kept(request, kind, verification_id)  # kept only while issued: a revoke changes the version
+    if found is not None:
+        return found[1]
     credential = records.find(verification_id)
     if credential is None or credential.status != "issued":
         return JsonResponse({"error": _("No current credential with this verification id.")}, status=404)
-    download = bool(request.GET.get("download"))
-    return cache.cached(request, "ob3-download" if download else "ob3", cache.version(request, credential),
-                        lambda: _signed_ob3(credential, download))
+    return cache.cached(request, kind, cache.version(request, records.state_of(credential)),
+                        lambda: _signed_ob3(credential, download), verification_id)
 
 
 def _signed_ob3(credential, download: bool) -> HttpResponse:
