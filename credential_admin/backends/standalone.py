@@ -13,7 +13,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 
 from credential_admin.backends.completion import IdList, completed_blocks, raw_rows
-from credential_admin.backends.units import Outline, Unit, section_progress
+from credential_admin.backends.units import Outline, Unit
 from credential_admin.standalone import grading
 from credential_admin.standalone.models import Course, Enrollment, Profile, Score, is_course_staff
 from credential_xblock.records import Enrollment as EnrollmentRecord
@@ -91,18 +91,17 @@ class StandaloneBackend:
         }
         done = completed_blocks(course.course_key, ids)
         scores = self._scores(course, ids)
-        outline = Outline(outline_units(course.structure))
-        titles = section_titles(course.structure)
+        outline = Outline(outline_units(course.structure), section_titles(course.structure))
         grade = course_grader(course)
         records = []
         for user_id, username, name in people:
-            counts = outline.count(done.get(user_id, frozenset()))
+            counts, sections = outline.learner(done.get(user_id, ()))
             result = grade(scores.get(user_id, {}))
             records.append(LearnerRecord(
                 user_id=user_id, username=username, full_name=name,
                 completed_units=counts.completed, counted_units=counts.counted, locked_units=counts.locked,
                 grade_percent=result.percent, type_percents=dict(result.type_percents),
-                enrollment=enrollments.get(user_id), sections=section_progress(titles, counts),
+                enrollment=enrollments.get(user_id), sections=sections,
             ))
         return records
 
