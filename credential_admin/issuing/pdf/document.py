@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import io
 import threading
+import zlib
 from dataclasses import dataclass
+from functools import lru_cache
 from types import SimpleNamespace
 
 from reportlab.pdfbase import pdfdoc, pdfmetrics
@@ -192,14 +194,43 @@ class _FontResources(pdfdoc.PDFObject):
         return b"<< /Font " + pdfdoc.format(pdfdoc.PDFObjectReference("BasicFonts"), document) + b" >>"
 
 
-def draw_form(canvas: Canvas, name: str, content: bytes, compressed: bool = False) -> None:
-    """Draw PDF operators `content` as a form XObject of the page size (zlib-compressed, no ASCII85 pass)."""
+def draw_form(canvas: Canvas, name: str, content: bytes, *, fixed: bytes = b"") -> None:
+    """Draw PDF operators `fixed` then `content` as a form XObject of the page size (zlib-compressed, no ASCII85
+    pass). `fixed`: operators the same on many pages (a template's), whose compression is done once."""
     width, height = canvas._pagesize
-    form = RawStream(content if compressed else compress(content),
+    form = RawStream(compress_own(content, fixed),
                      b"/Type /XObject /Subtype /Form /BBox [0 0 %d %d] " % (round(width), round(height)),
                      {"Resources": _FontResources()})
     canvas._doc.Reference(form, f"FormXob.{name}")
     canvas.doForm(name)
+
+
+# A document's own streams (page content, the payload) are compressed with an 8 KB window and small hash tables:
+# they are about 10 KB at most, so they come out no larger than with zlib's defaults, and the compressor's state,
+# set up or copied for every stream, is a sixth of the size.
+OWN_WINDOW_BITS = 13
+OWN_MEMORY_LEVEL = 5
+
+
+def compress_own(content: bytes, fixed: bytes = b"") -> bytes:
+    """The zlib stream of `fixed` + newline + `content` (just `content` when `fixed` is empty).
+
+    The compressor that has taken in `fixed` is kept (per distinct `fixed`, bounded) and copied for each stream,
+    so a page compresses only its own operators; the output is byte for byte that of compressing the whole.
+    """
+    if fixed:
+        compressor, head = _after(fixed + b"\n")
+        compressor = compressor.copy()
+    else:  # setting up a compressor costs less than copying one
+        compressor, head = zlib.compressobj(1, zlib.DEFLATED, OWN_WINDOW_BITS, OWN_MEMORY_LEVEL), b""
+    return head + compressor.compress(content) + compressor.flush()
+
+
+@lru_cache(maxsize=32)
+def _after(fixed: bytes) -> tuple[zlib._Compress, bytes]:
+    """A compressor that has taken in `fixed`, and its output so far; never used itself, only copied."""
+    compressor = zlib.compressobj(1, zlib.DEFLATED, OWN_WINDOW_BITS, OWN_MEMORY_LEVEL)
+    return compressor, compressor.compress(fixed)
 
 
 class _Info(pdfdoc.PDFInfo):
@@ -262,8 +293,8 @@ def finish(canvas: Canvas, buffer: io.BytesIO, *, title: str, author: str, subje
 
 def embed_payload(doc: pdfdoc.PDFDocument, payload: bytes) -> None:
     """Attach `payload` as the embedded file credential.json (the Catalog's EmbeddedFiles name tree)."""
-    stream = RawStream(compress(payload), b"/Type /EmbeddedFile /Subtype /application#2Fjson /Params << /Size %d >> "
-                       % len(payload))
+    stream = RawStream(compress_own(payload),
+                       b"/Type /EmbeddedFile /Subtype /application#2Fjson /Params << /Size %d >> " % len(payload))
     spec = _RawDict(b"/Type /Filespec /F (%s) /UF (%s) /AFRelationship /Data /Desc (Signed credential) "
                     % (PAYLOAD_NAME.encode(), PAYLOAD_NAME.encode()), {"EF": _EF(stream)})
     doc.Catalog.Names = _RawDict(b"/EmbeddedFiles << /Names [(%s) " % PAYLOAD_NAME.encode(), {"": spec},
