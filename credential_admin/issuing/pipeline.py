@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
@@ -342,9 +342,11 @@ ISSUED_FIELDS = ["snapshot", "status", "issued_on", "expires_at", "storage_key",
                  "key_id", "failure_reason", "attempts", "modified"]
 
 
-def _make(credential: Credential, templates: dict, key: signing.KeyPair) -> None:
-    """Sign, render and store the certificate, then fill in the row's issued fields; the caller saves the row
-    in the transaction that holds its lock. Nothing on the row changes if this raises."""
+def _make(credential: Credential, templates: dict, key: signing.KeyPair,
+          store: Callable[[str, bytes], None] = storage.store) -> None:
+    """Sign, render and store the certificate (with `store`: a batch hands it to a `storage.Writer`), then fill in
+    the row's issued fields; the caller saves the row in the transaction that holds its lock. Nothing on the row
+    changes if this raises."""
     issued_on = credential.issued_on or dj_timezone.localdate()
     validity = credential.snapshot.get("validity")
     if validity is None:  # a reissue brings the period its expiry came from; a first issue takes the config's
@@ -358,7 +360,7 @@ def _make(credential: Credential, templates: dict, key: signing.KeyPair) -> None
         artefact, content_type = render(credential, payload, signing.envelope(
             data, signature, key_id, payload["verify_url"]), templates), "application/pdf"
     file_key = storage.key_for(credential.config_id, credential.verification_id, extension(content_type))
-    storage.store(file_key, artefact)
+    store(file_key, artefact)
     credential.snapshot = {**credential.snapshot, "issued_on": issued_on.isoformat(), "validity": validity}
     credential.status = Credential.Status.ISSUED
     credential.issued_on = issued_on
@@ -419,24 +421,33 @@ def issue_for_users(config: CredentialConfig, user_ids: Sequence[int], actor=Non
 
 
 def _issue_each(credentials: Sequence[Credential], result: BatchResult, actor) -> None:
-    """Lock the batch's rows in one query, make each certificate, then save the issued rows and their audit
-    entries in bulk, all in the transaction that holds the locks."""
+    """Lock the batch's rows in one query, make each certificate (their files stored by a writer thread meanwhile),
+    then save the issued rows whose files are stored and their audit entries in bulk, all in the transaction that
+    holds the locks."""
     by_id = {c.pk: c for c in credentials}
     locked = list(_lockable().filter(pk__in=list(by_id)).order_by("pk"))
     result.already += len(credentials) - len(locked)  # issued meanwhile, or being issued by another worker
-    key, templates, done, failures = signing.active_key(), {}, [], []
-    for credential in locked:
-        credential.config = by_id[credential.pk].config
-        try:
-            _make(credential, templates, key)
-        except RenderError as exc:
-            failures.append((credential, str(exc)))
-            continue
-        except storage.StorageError as exc:
-            failures.append((credential, str(exc)))
-            result.interrupted = True
-            break
-        done.append(credential)
+    key, templates, made, failures = signing.active_key(), {}, [], []
+    writer = storage.Writer()
+    try:
+        for credential in locked:
+            credential.config = by_id[credential.pk].config
+            try:
+                _make(credential, templates, key, writer.store)
+            except RenderError as exc:
+                failures.append((credential, str(exc)))
+                continue
+            except storage.StorageError:
+                break  # an earlier file failed: the writer says which
+            made.append(credential)
+    finally:
+        writer.close()
+    stored = set(writer.stored)
+    done = [credential for credential in made if credential.storage_key in stored]
+    if writer.failure is not None:
+        failed_key, error = writer.failure
+        failures += [(credential, str(error)) for credential in made if credential.storage_key == failed_key]
+        result.interrupted = True
     rows.update(done, ISSUED_FIELDS)
     rows.insert([_issued_entry(credential, actor) for credential in done])
     notifications.credentials_changed(notifications.ISSUED, done)

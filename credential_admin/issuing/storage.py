@@ -6,6 +6,7 @@ never leaves an orphan. Every storage failure surfaces as `StorageError`, which 
 from __future__ import annotations
 
 import os
+import queue
 import threading
 
 from django.core.files.base import ContentFile
@@ -51,6 +52,43 @@ def store(key: str, data: bytes) -> None:
         raise StorageError(f"{type(exc).__name__}: {exc}") from exc
     if saved != key:
         raise StorageError(f"The storage saved {saved!r} instead of {key!r}.")
+
+
+class Writer:
+    """Stores files in order, in a thread of its own, while the caller goes on (renders the next certificate): a
+    store mostly waits on the disk or the network, and the caller's work hides that wait. At most `depth` files
+    wait in memory. After the first failure nothing more is stored and `store` raises it.
+
+    Use `store` where `store()` would be called, then `close()`: `stored` lists the keys written, `failure` holds
+    the key and error of the store that failed, if one did."""
+
+    def __init__(self, depth: int = 8) -> None:
+        self._waiting: queue.Queue[tuple[str, bytes] | None] = queue.Queue(depth)
+        self.stored: list[str] = []
+        self.failure: tuple[str, StorageError] | None = None
+        self._thread = threading.Thread(target=self._run, name="credential-storage-writer", daemon=True)
+        self._thread.start()
+
+    def store(self, key: str, data: bytes) -> None:
+        if self.failure is not None:
+            raise self.failure[1]
+        self._waiting.put((key, data))
+
+    def close(self) -> None:
+        """Wait until every file handed over is stored, or the first failure."""
+        self._waiting.put(None)
+        self._thread.join()
+
+    def _run(self) -> None:
+        while (item := self._waiting.get()) is not None:
+            if self.failure is not None:
+                continue
+            try:
+                store(*item)
+            except StorageError as exc:
+                self.failure = (item[0], exc)
+            else:
+                self.stored.append(item[0])
 
 
 def _replace_local(storage: FileSystemStorage, key: str, data: bytes) -> None:

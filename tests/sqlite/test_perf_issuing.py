@@ -169,3 +169,32 @@ def test_a_learner_whose_row_is_gone_by_the_read_back_is_left_out(make_config, m
     rows = pipeline.reserve(config, decisions, "Intro to Botany")
     assert [row.user_id for row in rows] == [kept]
     assert list(AuditLog.objects.filter(action="reserved").values_list("credential_id", flat=True)) == [rows[0].pk]
+
+
+def test_a_batch_stores_its_files_in_a_thread_of_their_own_in_order(monkeypatch):
+    """The writer thread stores while the caller renders the next certificate; after a failure it stores nothing
+    more and says which file failed, and `store` raises it."""
+    import threading
+
+    from credential_admin.issuing import storage
+
+    calls = []
+
+    def store(key, data):
+        calls.append((key, threading.current_thread().name))
+        if key == "c":
+            raise storage.StorageError("storage unreachable")
+
+    monkeypatch.setattr(storage, "store", store)
+    writer = storage.Writer(depth=2)
+    for key in "abcde":
+        try:
+            writer.store(key, b"%")
+        except storage.StorageError:
+            break
+    writer.close()
+    assert [key for key, _ in calls] == ["a", "b", "c"]
+    assert {thread for _, thread in calls} == {"credential-storage-writer"}
+    assert writer.stored == ["a", "b"] and writer.failure[0] == "c"
+    with pytest.raises(storage.StorageError, match="unreachable"):
+        writer.store("f", b"%")
