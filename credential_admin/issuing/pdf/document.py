@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from types import SimpleNamespace
 
+from reportlab.lib.rl_accel import fp_str
 from reportlab.pdfbase import pdfdoc, pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
@@ -41,8 +42,7 @@ class RawStream(pdfdoc.PDFObject):
         self.content, self.entries, self.refs = content, entries, refs or {}
 
     def format(self, document) -> bytes:
-        refs = b"".join(b"/%s %s " % (key.encode(), pdfdoc.format(value, document))
-                        for key, value in self.refs.items())
+        refs = b"".join(b"/%s %s " % (key.encode(), document.value(value)) for key, value in self.refs.items())
         return (b"<< /Length %d /Filter /FlateDecode %s%s>>\nstream\n" % (len(self.content), self.entries, refs)
                 + self.content + b"\nendstream\n")
 
@@ -51,11 +51,11 @@ class RawStream(pdfdoc.PDFObject):
 class SubsetObjects:
     """The PDF pieces of one font subset: everything but the object numbers."""
 
-    base_font: str
     font_file: bytes  # compressed TrueType subset
     to_unicode: bytes  # compressed CMap
-    widths: bytes  # the /W array
-    descriptor: bytes  # the FontDescriptor's fixed entries
+    type0: bytes  # the fixed entries of the Type0 font dictionary,
+    cid_font: bytes  # of its descendant CIDFontType2 font (with the /W array),
+    descriptor: bytes  # and of the FontDescriptor: serialised once for a shared subset
 
     @classmethod
     def build(cls, font: Font, gids: list[int], texts: list[str], level: int | None = None) -> SubsetObjects:
@@ -68,20 +68,18 @@ class SubsetObjects:
         bbox = " ".join(str(v) for v in m["bbox"])
         descriptor = (f"/Type /FontDescriptor /FontName /{base_font} /Flags 4 /FontBBox [{bbox}] /ItalicAngle 0 "
                       f"/Ascent {m['ascent']} /Descent {m['descent']} /CapHeight {m['cap']} /StemV 80 ")
-        w = "[0 [{}]]".format(" ".join(str(round(v * scale)) for v in widths))
+        cid_font = (f"/Type /Font /Subtype /CIDFontType2 /BaseFont /{base_font} /CIDSystemInfo << /Registry (Adobe) "
+                    "/Ordering (Identity) /Supplement 0 >> /CIDToGIDMap /Identity /W [0 [{}]] ").format(
+                        " ".join(str(round(v * scale)) for v in widths))
+        type0 = f"/Type /Font /Subtype /Type0 /BaseFont /{base_font} /Encoding /Identity-H "
         to_unicode = compressed_to_unicode(texts) if level is None else compress(to_unicode_cmap(texts), level)
-        return cls(base_font, font_file, to_unicode, w.encode(), descriptor.encode())
+        return cls(font_file, to_unicode, type0.encode(), cid_font.encode(), descriptor.encode())
 
     def add_to(self, doc: pdfdoc.PDFDocument, resource: str) -> None:
         """Register the objects in `doc` and the font under `resource` in the page font resources."""
-        font_file = RawStream(self.font_file)
-        descriptor = _RawDict(self.descriptor, {"FontFile2": font_file})
-        cid_font = _InlineDict(b"/Type /Font /Subtype /CIDFontType2 /BaseFont /%s /CIDSystemInfo << /Registry (Adobe) "
-                            b"/Ordering (Identity) /Supplement 0 >> /CIDToGIDMap /Identity /W %s " % (
-                                self.base_font.encode(), self.widths), {"FontDescriptor": descriptor})
-        type0 = _RawDict(b"/Type /Font /Subtype /Type0 /BaseFont /%s /Encoding /Identity-H "
-                         % self.base_font.encode(), {"DescendantFonts": _Array(cid_font),
-                                                     "ToUnicode": RawStream(self.to_unicode)})
+        descriptor = _RawDict(self.descriptor, {"FontFile2": RawStream(self.font_file)})
+        cid_font = _InlineDict(self.cid_font, {"FontDescriptor": descriptor})
+        type0 = _RawDict(self.type0, {"DescendantFonts": _Array(cid_font), "ToUnicode": RawStream(self.to_unicode)})
         doc.idToObject["BasicFonts"].dict[resource] = doc.Reference(type0)
 
 
@@ -92,7 +90,7 @@ class _InlineDict(pdfdoc.PDFObject):
         self.entries, self.refs, self.tail = entries, refs, tail
 
     def format(self, document) -> bytes:
-        refs = b"".join(b"%s%s " % (b"/%s " % key.encode() if key else b"", pdfdoc.format(value, document))
+        refs = b"".join(b"%s%s " % (b"/%s " % key.encode() if key else b"", document.value(value))
                         for key, value in self.refs.items())
         return b"<< " + self.entries + refs + self.tail + b">>"
 
@@ -110,7 +108,7 @@ class _Array(pdfdoc.PDFObject):
         self.item = item
 
     def format(self, document) -> bytes:
-        return b"[" + pdfdoc.format(self.item, document) + b"]"
+        return b"[" + document.value(self.item) + b"]"
 
 
 _shared: dict[Font, tuple[str, dict[int, int], SubsetObjects]] = {}
@@ -187,11 +185,135 @@ class DocFonts:
             SubsetObjects.build(font, gids, texts).add_to(doc, name)
 
 
+class _Document(pdfdoc.PDFDocument):
+    """ReportLab's document, written with the same objects and values but in fewer steps.
+
+    ReportLab formats every value through a generic dispatcher, encodes each name and reference through its PDF
+    text codec and builds a dictionary object for each page, catalog and resource entry: a third of a
+    certificate's time went there. Here the dictionaries ReportLab makes (page, page tree, catalog, resources, the
+    font resources) and their names, numbers and references are written directly, with the entries ReportLab's
+    classes give them; anything else is left to ReportLab. Documents here are never encrypted or digitally signed,
+    which only ReportLab's own writer handles.
+    """
+
+    def format(self) -> bytes:
+        root, info = self.ref(self.Catalog), self.ref(self.info)
+        header = b"%%PDF-%d.%d\n%%\x93\x8c\x8b\x9e ReportLab Generated PDF document (opensource)\n" % self._pdfVersion
+        chunks, offsets, offset, number = [header], [], len(header), 1
+        while number in self.numberToId:  # writing an object may register more
+            start, body = b"%d 0 obj\n" % number, self.body(self.idToObject[self.numberToId[number]])
+            end = b"endobj\n" if body.endswith(b"\n") else b"\nendobj\n"
+            chunks += (start, body, end)  # not joined here: bodies (font files) are copied once, at the end
+            offsets.append(offset)
+            offset += len(start) + len(body) + len(end)
+            number += 1
+        chunks.append(b"xref\n0 %d\n0000000000 65535 f \n" % number)
+        chunks.extend(b"%010d 00000 n \n" % start for start in offsets)
+        chunks.append(b"trailer\n<< /ID %s /Info %s /Root %s /Size %d >>\nstartxref\n%d\n%%%%EOF\n"
+                      % (self.ID(), info, root, number, offset))
+        return b"".join(chunks)
+
+    def body(self, obj: object) -> bytes:
+        """An indirect object's content."""
+        writer = _WRITERS.get(type(obj))
+        return writer(self, obj) if writer else pdfdoc.format(obj, self, toplevel=1)
+
+    def value(self, value: object) -> bytes:
+        """`value` as written inside another object: a reference for objects that stand alone."""
+        kind = type(value)
+        if kind is bytes:
+            return value
+        if kind is pdfdoc.PDFObjectReference:
+            return b"%d %d R" % self.idToObjectNumberAndVersion[value.name]
+        if kind is int:
+            return b"%d" % value
+        if kind is float:
+            return _number(value)
+        if kind is str:  # a name ReportLab made with PDFName
+            return _encoded(value)
+        if hasattr(value, "__RefOnly__"):
+            return self.ref(value)
+        writer = _WRITERS.get(kind)
+        if writer:
+            return writer(self, value)
+        return value.format(self) if isinstance(value, pdfdoc.PDFObject) else pdfdoc.format(value, self)
+
+    def ref(self, obj: pdfdoc.PDFObject) -> bytes:
+        """A reference to `obj`, registering it if new (what ReportLab's `Reference` then `format` write)."""
+        name = getattr(obj, "__InternalName__", None) or self.Reference(obj).name
+        return b"%d %d R" % self.idToObjectNumberAndVersion[name]
+
+    def dictionary(self, entries: dict, refs: tuple[str, ...] | list[str] = ()) -> bytes:
+        """A dictionary of `entries` ({name without slash: value}); PDF objects under `refs` become references."""
+        return b"<< " + b" ".join(
+            _name(key) + b" " + (self.ref(value) if key in refs and isinstance(value, pdfdoc.PDFObject)
+                                 else self.value(value))
+            for key, value in sorted(entries.items())) + b" >>"
+
+    def _catalog(self, obj: pdfdoc.PDFCatalog) -> bytes:
+        """A catalog, page tree or page: the entries `PDFCatalog.format` writes."""
+        obj.check_format(self)
+        entries = {key: getattr(obj, key, default) for key, default in obj.__Defaults__.items()}
+        entries.update((key, value) for key in obj.__NoDefault__ if (value := getattr(obj, key, None)) is not None)
+        return self.dictionary({key: value for key, value in entries.items() if value is not None}, obj.__Refs__)
+
+    def _resources(self, obj: pdfdoc.PDFResourceDictionary) -> bytes:
+        """A page's resources: the entries `PDFResourceDictionary.format` writes."""
+        entries = {}
+        for key in obj.dict_attributes:
+            value = getattr(obj, key)
+            if not isinstance(value, dict):
+                entries[key] = value
+            elif value:
+                entries[key] = self.dictionary(value)
+        procs = obj.ProcSet
+        if not isinstance(procs, list | tuple):
+            entries["ProcSet"] = procs
+        elif procs:
+            entries["ProcSet"] = self.array(procs)
+        return self.dictionary(entries)
+
+    def array(self, items: list) -> bytes:
+        return b"[ " + b" ".join(map(self.value, items)) + b" ]"
+
+    def _stream(self, obj: pdfdoc.PDFStream) -> bytes:
+        """A page's content stream (not compressed here); ReportLab writes streams with filters or entries."""
+        if obj.filters or self.defaultStreamFilters or obj.dictionary.dict or obj.content is None:
+            return obj.format(self)
+        content = pdfdoc.pdfdocEnc(obj.content)
+        return b"<< /Length %d >>\nstream\n%sendstream\n" % (len(content), content)
+
+
+_WRITERS = {pdfdoc.PDFCatalog: _Document._catalog, pdfdoc.PDFPages: _Document._catalog,
+            pdfdoc.PDFPage: _Document._catalog, pdfdoc.PDFResourceDictionary: _Document._resources,
+            pdfdoc.PDFDictionary: lambda document, obj: document.dictionary(obj.dict),
+            pdfdoc.PDFArray: lambda document, obj: document.array(obj.sequence), pdfdoc.PDFStream: _Document._stream}
+_BASIC_FONTS = pdfdoc.PDFObjectReference(pdfdoc.BasicFonts)
+
+
+@lru_cache(maxsize=512)
+def _name(key: str) -> bytes:
+    """A dictionary key as ReportLab writes it (a PDF name, escaped)."""
+    return pdfdoc.pdfdocEnc(pdfdoc.PDFName(key))
+
+
+@lru_cache(maxsize=64)
+def _number(value: float) -> bytes:
+    """A real number as ReportLab writes it (page sizes: a handful of values)."""
+    return pdfdoc.pdfdocEnc(fp_str(value))
+
+
+@lru_cache(maxsize=512)
+def _encoded(text: str) -> bytes:
+    """A name value ReportLab made (`PDFName`), in its PDF encoding."""
+    return pdfdoc.pdfdocEnc(text)
+
+
 class _FontResources(pdfdoc.PDFObject):
     """A resource dictionary pointing at the document's font dictionary."""
 
     def format(self, document) -> bytes:
-        return b"<< /Font " + pdfdoc.format(pdfdoc.PDFObjectReference("BasicFonts"), document) + b" >>"
+        return b"<< /Font " + document.ref(_BASIC_FONTS) + b" >>"
 
 
 def draw_form(canvas: Canvas, name: str, content: bytes, *, fixed: bytes = b"") -> None:
@@ -270,6 +392,7 @@ def new_canvas(pagesize: tuple[float, float]) -> tuple[Canvas, io.BytesIO]:
     """A canvas writing to memory, with a DocFonts attached as `canvas.fonts`."""
     buffer = io.BytesIO()
     canvas = Canvas(buffer, pagesize=pagesize, pageCompression=0, initialFontName=_NoInitialFont.fontName)
+    canvas._doc.__class__ = _Document  # Canvas makes its document itself; the subclass adds no state
     canvas._doc.info = _Info()
     canvas.fonts = DocFonts(canvas._doc)
     return canvas, buffer
@@ -306,4 +429,4 @@ class _EF(pdfdoc.PDFObject):
         self.stream = stream
 
     def format(self, document) -> bytes:
-        return b"<< /F " + pdfdoc.format(self.stream, document) + b" >>"
+        return b"<< /F " + document.ref(self.stream) + b" >>"
