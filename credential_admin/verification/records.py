@@ -35,9 +35,17 @@ EXPIRED = "expired"  # a public status computed from `expires_at`, never stored
 
 def find(verification_id: str) -> Credential | None:
     """The public credential with this verification id, or None (also for anything malformed)."""
-    if not isinstance(verification_id, str) or not VERIFICATION_ID.fullmatch(verification_id):
-        return None
-    return _lookup("verification_id", verification_id)
+    return _lookup("verification_id", verification_id) if well_formed(verification_id) else None
+
+
+def well_formed(verification_id: Any) -> bool:
+    """Whether this can be a verification id at all (checked before any query)."""
+    return isinstance(verification_id, str) and VERIFICATION_ID.fullmatch(verification_id) is not None
+
+
+def public_status(status: str, expires_at: datetime | None) -> str:
+    """The status a reader sees: EXPIRED for an issued credential past its end of validity."""
+    return EXPIRED if past_expiry(status, expires_at) else status
 
 
 def find_by_code(typed: str) -> Credential | None:
@@ -170,7 +178,7 @@ class State(NamedTuple):
 
     @property
     def public_status(self) -> str:
-        return EXPIRED if past_expiry(self.status, self.expires_at) else self.status
+        return public_status(self.status, self.expires_at)
 
 
 STATE_FIELDS = ("verification_id", "status", "modified", "revoked_at", "revocation_reason", "reissued_at",
@@ -179,7 +187,7 @@ STATE_FIELDS = ("verification_id", "status", "modified", "revoked_at", "revocati
 
 def find_state(verification_id: str) -> State | None:
     """The `State` of the public credential with this verification id, or None (also for anything malformed)."""
-    if not isinstance(verification_id, str) or not VERIFICATION_ID.fullmatch(verification_id):
+    if not well_formed(verification_id):
         return None
     alias = router.db_for_read(Credential)
     values = _read_row(alias, _state_sql(alias), verification_id, STATE_FIELDS)
@@ -262,7 +270,7 @@ def facts_of(credential: Credential, signed: dict[str, Any] | None = None) -> Pu
     return PublicFacts(
         verification_id=credential.verification_id,
         code=credential.formatted_code,
-        status=EXPIRED if credential.is_expired() else credential.status,
+        status=public_status(credential.status, credential.expires_at),
         name=displayed_name(credential, str(facts.get("name") or "")),
         title=str(facts.get("title") or ""),
         level=level,
