@@ -18,7 +18,7 @@ from credential_admin.models import AuditLog, Credential
 
 RETIRED = "retired"
 ACTOR = lifecycle.Actor.system("retirement")
-SCRUBBED = {"payload": "", "signature": "", "pdf_sha256": "", "storage_key": "", "failure_reason": ""}
+SCRUBBED = {"payload": "", "signature": "", "seal": "", "pdf_sha256": "", "storage_key": "", "failure_reason": ""}
 
 
 def is_withdrawn(credential: Credential) -> bool:

@@ -54,7 +54,7 @@ class CredentialAdmin(CodeSearch, ReadOnlyAdmin):
     search_help_text = _("Verification id, code (as printed), username, full name, course key or title.")
     list_select_related = ("user", "config")
     raw_id_fields = ("user", "config", "superseded_by", "revoked_by")
-    exclude = ("storage_key",)  # the file's private name is never shown, not even here
+    exclude = ("storage_key", "seal")  # the file's private name is never shown, not even here; the seal says nothing
     actions = lifecycle_actions.ACTIONS
 
     def has_lifecycle_permission(self, request) -> bool:

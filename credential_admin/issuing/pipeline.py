@@ -339,7 +339,7 @@ def _lockable():
 
 
 ISSUED_FIELDS = ["snapshot", "status", "issued_on", "expires_at", "storage_key", "pdf_sha256", "payload", "signature",
-                 "key_id", "failure_reason", "attempts", "modified"]
+                 "key_id", "seal", "failure_reason", "attempts", "modified"]
 
 
 def _make(credential: Credential, templates: dict, key: signing.KeyPair,
@@ -369,6 +369,7 @@ def _make(credential: Credential, templates: dict, key: signing.KeyPair,
     credential.payload = data.decode("utf-8")
     credential.signature = signature
     credential.key_id = key_id
+    credential.seal = signing.seal(data, signature, key_id)
     credential.failure_reason = ""
     credential.attempts += 1
     credential.modified = dj_timezone.now()

@@ -96,6 +96,8 @@ class Credential(models.Model):
     payload = models.TextField(_("signed payload"), blank=True, help_text=_("RFC 8785 canonical JSON."))
     signature = models.CharField(_("signature"), max_length=128, blank=True)
     key_id = models.CharField(_("signing key"), max_length=64, blank=True)
+    seal = models.CharField(_("signature seal"), max_length=64, blank=True, help_text=_(
+        "A MAC of the signature made when it was signed, so pages check it without verifying it again."))
     failure_reason = models.TextField(_("failure reason"), blank=True)
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
     created = models.DateTimeField(auto_now_add=True)

@@ -28,8 +28,8 @@ VERIFICATION_ID = re.compile(r"[A-Za-z0-9_-]{16,64}")
 SHORT_CODE = re.compile(r"[0-9A-Z]{8,16}")
 # Only these columns are read for public pages: nothing else about the learner ever reaches a template.
 ROW_FIELDS = ("id", "verification_id", "short_code", "status", "snapshot", "issued_on", "reissued_at", "revoked_at",
-              "revocation_reason", "payload", "signature", "key_id", "pdf_sha256", "config", "user", "expires_at",
-              "modified")
+              "revocation_reason", "payload", "signature", "key_id", "seal", "pdf_sha256", "config", "user",
+              "expires_at", "modified")
 EXPIRED = "expired"  # a public status computed from `expires_at`, never stored
 
 
@@ -240,7 +240,7 @@ class PublicFacts:
 def signed_payload(credential: Credential) -> dict[str, Any] | None:
     """The signed facts if the stored signature verifies them and they belong to this row; otherwise None."""
     data = (credential.payload or "").encode("utf-8")
-    if not data or not signing.verify(data, credential.signature, credential.key_id):
+    if not data or not signing.verify_sealed(data, credential.signature, credential.key_id, credential.seal):
         return None
     try:
         payload = json.loads(data)

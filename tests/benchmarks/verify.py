@@ -63,10 +63,12 @@ def environment() -> dict[str, str]:
             "DJANGO_SETTINGS_MODULE": MODULE, "PYTHONPATH": str(CHECKOUT)}
 
 
-def _sign_chunk(payloads: list[dict]) -> list[tuple[str, str, str]]:
+def _sign_chunk(payloads: list[dict]) -> list[tuple[str, str, str, str]]:
+    """Each payload signed and sealed as the issuing pipeline does."""
     from credential_admin.issuing import signing
 
-    return [(data.decode(), signature, key_id) for data, signature, key_id in map(signing.sign, payloads)]
+    return [(data.decode(), signature, key_id, signing.seal(data, signature, key_id))
+            for data, signature, key_id in map(signing.sign, payloads)]
 
 
 def seed() -> list[str]:
@@ -89,6 +91,8 @@ def seed() -> list[str]:
     if missing > 0:
         print(f"seeding {missing} credentials into {DB_NAME} (once)…", file=sys.stderr, flush=True)
         _insert(missing)
+    if Credential.objects.filter(status="issued", seal="").exists():  # seeded before rows carried a seal
+        call_command("seal_credentials", verbosity=0, stdout=sys.stderr)
     top = Credential.objects.order_by("-pk").values_list("pk", flat=True).first()
     picks = random.Random(7).sample(range(1, top + 1), min(SAMPLE, top))
     assert settings.DATABASES["default"]["NAME"] == DB_NAME
@@ -127,8 +131,8 @@ def _insert(count: int) -> None:
             payloads = [payload_for(row, row.issued_on) for row in rows]
             chunks = [payloads[i:i + 1000] for i in range(0, len(payloads), 1000)]
             signed = [item for chunk in pool.map(_sign_chunk, chunks) for item in chunk]
-            for row, (payload, signature, key_id) in zip(rows, signed, strict=True):
-                row.payload, row.signature, row.key_id = payload, signature, key_id
+            for row, (payload, signature, key_id, seal) in zip(rows, signed, strict=True):
+                row.payload, row.signature, row.key_id, row.seal = payload, signature, key_id, seal
             Credential.objects.bulk_create(rows, batch_size=2000)
             count -= len(rows)
 
