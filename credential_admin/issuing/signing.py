@@ -27,6 +27,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 
 from credential_admin import conf
 
@@ -197,26 +199,36 @@ def register_public_keys() -> None:
 
 def public_key(key_id: str) -> Ed25519PublicKey | None:
     """The public key with this id (configured keys first, then those recorded in the database), or None."""
-    for pair in private_keys():
-        if pair.key_id == key_id:
-            return pair.public
-    key = _RECORDED.get(key_id)
+    key = _KNOWN.get(key_id)
     if key is None:
-        from credential_admin.models import SigningKey
-
-        row = SigningKey.objects.filter(key_id=key_id).first()
-        try:
-            key = Ed25519PublicKey.from_public_bytes(b64decode(row.public_key)) if row else None
-        except ValueError:
-            return None
-        if key is not None and len(_RECORDED) < 64:
-            _RECORDED[key_id] = key
+        key = _find_public_key(key_id)
+        if key is not None and len(_KNOWN) < 64:
+            _KNOWN[key_id] = key
     return key
 
 
-#: Recorded public keys found so far: a key id's public half never changes once recorded (see
-#: register_public_keys), so each costs one query per process. Unknown ids are asked again every time.
-_RECORDED: dict[str, Ed25519PublicKey] = {}
+def _find_public_key(key_id: str) -> Ed25519PublicKey | None:
+    for pair in private_keys():
+        if pair.key_id == key_id:
+            return pair.public
+    from credential_admin.models import SigningKey
+
+    row = SigningKey.objects.filter(key_id=key_id).first()
+    try:
+        return Ed25519PublicKey.from_public_bytes(b64decode(row.public_key)) if row else None
+    except ValueError:
+        return None
+
+
+#: Public keys found so far, by id: a key id's public half never changes once it has signed (register_public_keys
+#: refuses a different one), so each is looked up once per process (the keys file's stat and the settings were
+#: most of a sealed page's check). Unknown ids are asked again every time; settings changes start afresh.
+_KNOWN: dict[str, Ed25519PublicKey] = {}
+
+
+@receiver(setting_changed)
+def _forget_keys(**_signal: Any) -> None:
+    _KNOWN.clear()
 
 
 def sign(payload: dict[str, Any], key: KeyPair | None = None) -> tuple[bytes, str, str]:

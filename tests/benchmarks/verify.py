@@ -3,8 +3,10 @@
 1,000,000 issued credentials in MariaDB (seeded once into database ``credentials_bench_verify`` and reused),
 gunicorn with 2 sync workers, ``wrk`` with 16 connections for 20 s on random known verification ids; the baseline
 is a view returning "ok" behind the same middleware. Keys: ``verify_rps``, ``verify_bare_rps``, ``verify_p99_ms``,
-``verify_bare_p99_ms``; then ``verify_hot_rps`` and ``verify_hot_p99_ms``, the same on only 100 of the ids (a shared
-link: served from each process's response cache, credential_admin/verification/cache.py, after one miss each).
+``verify_bare_p99_ms``; ``verify_floor_rps`` and ``verify_floor_p99_ms``, the bare view plus one indexed read of
+the row by verification id (what no database-backed page can go below); then ``verify_hot_rps`` and
+``verify_hot_p99_ms``, the same on only 100 of the ids (a shared link: served from each process's response cache,
+credential_admin/verification/cache.py, after one miss each).
 gunicorn listens on 127.0.0.1:BENCH_VERIFY_PORT (8180).
 
 Run alone: ``.venv/bin/python -m tests.benchmarks.verify`` (prints the JSON). The module is also the Django
@@ -50,12 +52,25 @@ def __getattr__(name: str):
         from django.urls import include, path
 
         return [path("bench/bare/", lambda request: HttpResponse("ok")),
+                path("bench/floor/<str:verification_id>/", _floor),
                 path("credentials/", include("credential_admin.urls"))]
     if name == "application":
         from django.core.wsgi import get_wsgi_application
 
         return get_wsgi_application()
     raise AttributeError(name)
+
+
+def _floor(request, verification_id: str):
+    """The bare view plus the one thing a first visit cannot skip: the indexed read of the credential's row (its
+    id only, no join, no rendering). What this serves bounds what any database-backed page can serve here."""
+    from django.db import connection
+    from django.http import HttpResponse
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id FROM credential_admin_credential WHERE verification_id = %s", [verification_id])
+        found = cursor.fetchone()
+    return HttpResponse("ok" if found else "none")
 
 
 def environment() -> dict[str, str]:
@@ -194,16 +209,20 @@ def run() -> dict[str, float]:
         _wait_for(port, server)
         _wrk(port, verify_paths[:200], 3)  # warm both workers up
         bare = _wrk(port, ["/bench/bare/"], DURATION_S)
+        floor = _wrk(port, [path.replace("/credentials/verify/", "/bench/floor/") for path in verify_paths], DURATION_S)
         verify = _wrk(port, verify_paths, DURATION_S)
         hot = _wrk(port, verify_paths[:HOT], DURATION_S)  # a shared link: a few pages, each asked for many times
     finally:
         server.terminate()
         server.wait(timeout=30)
-    errors = bare["errors"] + verify["errors"] + hot["errors"]
-    if errors > 0.01 * (bare["requests"] + verify["requests"] + hot["requests"]):  # a few timeouts on busy cores
-        raise RuntimeError(f"wrk saw errors: bare {bare['errors']}, verify {verify['errors']}, hot {hot['errors']}")
+    runs = (bare, floor, verify, hot)
+    errors = sum(run["errors"] for run in runs)
+    if errors > 0.01 * sum(run["requests"] for run in runs):  # a few timeouts on busy cores
+        raise RuntimeError(f"wrk saw errors: bare {bare['errors']}, floor {floor['errors']}, "
+                           f"verify {verify['errors']}, hot {hot['errors']}")
     return {"verify_rps": round(verify["rps"], 1), "verify_bare_rps": round(bare["rps"], 1),
             "verify_p99_ms": round(verify["p99_ms"], 2), "verify_bare_p99_ms": round(bare["p99_ms"], 2),
+            "verify_floor_rps": round(floor["rps"], 1), "verify_floor_p99_ms": round(floor["p99_ms"], 2),
             "verify_hot_rps": round(hot["rps"], 1), "verify_hot_p99_ms": round(hot["p99_ms"], 2),
             "verify_wrk_errors": errors}
 
