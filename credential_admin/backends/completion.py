@@ -54,8 +54,7 @@ def completed_blocks(course_key: str, user_ids: list[int]) -> dict[int, list[str
     hold as many keys as the learner has rows: those learners are read again row by row, after raising the limit
     for the connection's next calls.
     """
-    rows = (_completions(course_key, user_ids).values("user_id")
-            .annotate(keys=JoinedKeys("block_key"), count=Count("*")).values_list("user_id", "keys", "count"))
+    rows = joined_completions(course_key, user_ids)
     done: dict[int, list[str]] = {}
     cut: list[int] = []
     for user_id, joined, count in raw_rows(rows):
@@ -68,6 +67,12 @@ def completed_blocks(course_key: str, user_ids: list[int]) -> dict[int, list[str
         _raise_concat_limit(rows.db)
         done.update(_completed_row_by_row(course_key, cut))
     return done
+
+
+def joined_completions(course_key: str, user_ids: list[int]) -> QuerySet:
+    """(user id, completed keys joined, how many) for each of these learners with a completed block: one query."""
+    return (_completions(course_key, user_ids).values("user_id")
+            .annotate(keys=JoinedKeys("block_key"), count=Count("*")).values_list("user_id", "keys", "count"))
 
 
 def _completions(course_key: str, user_ids: list[int]) -> QuerySet:
