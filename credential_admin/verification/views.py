@@ -277,7 +277,19 @@ def facts_json(request: HttpRequest, verification_id: str) -> JsonResponse:
     if credential is None:
         return JsonResponse({"error": _("No credential with this verification id.")}, status=404)
     return cache.cached(request, "json", cache.version(request, records.state_of(credential)), lambda: JsonResponse(
-        public_json(records.facts_of(credential)), json_dumps_params={"ensure_ascii": False}), verification_id)
+        _json_facts(request, credential), json_dumps_params={"ensure_ascii": False}), verification_id)
+
+
+def _json_facts(request: HttpRequest, credential) -> dict[str, Any]:
+    """`public_json`, and for a badge what its page shows of it: name, description, criteria and image."""
+    facts = records.facts_of(credential)
+    data = public_json(facts)
+    badge = facts.payload.get("badge") if facts.level == "badge" else None
+    if badge:
+        data["badge"] = {part: str(badge.get(part, "")) for part in ("name", "description", "criteria")}
+        data["badge"]["image"] = _absolute(request, reverse("credential_admin:verify:badge_image",
+                                                            args=[credential.config_id]))
+    return data
 
 
 def public_json(facts: records.PublicFacts) -> dict[str, Any]:

@@ -151,6 +151,17 @@ def test_the_verification_page_shows_the_badge_and_its_image(demo, client):
     assert read_svg_size(image.content) == ("256", "256")
 
 
+def test_the_json_facts_carry_the_badge_as_its_page_shows_it(demo, client):
+    """(A certificate's JSON has exactly its own fields: tests/sqlite/test_verify_pages.py.)"""
+    credential = badge_of("dana", "Homework hero")
+    data = client.get(f"/credentials/verify/{credential.verification_id}/json/").json()
+    assert data["level"] == "badge" and data["signature"]["valid"] is True
+    assert data["badge"] == {
+        "name": "Homework hero", "description": "Completed every homework of Credentials in Practice.",
+        "criteria": "Complete every homework: Homework 1, Homework 2 and Homework 3.",
+        "image": f"https://lms.example.org/credentials/achievements/{credential.config_id}/image/"}
+
+
 def read_svg_size(data: bytes) -> tuple[str, str]:
     root = ET.fromstring(data)  # noqa: S314 - our own files, parsed by the test on purpose without our code
     return root.get("width"), root.get("height")

@@ -294,6 +294,20 @@ def test_a_three_page_template_keeps_its_pages_with_elements_on_pages_one_and_th
     assert reader.metadata.author == "Demo Issuer"
 
 
+@pytest.mark.parametrize(("expires_on", "language", "printed"), [
+    (datetime.date(2027, 11, 26), "en", "Valid until Nov. 26, 2027"),
+    (datetime.date(2027, 11, 26), "fr", "Valid until 26 novembre 2027"),
+    (None, "en", "Valid until"),
+])
+def test_an_uploaded_template_prints_the_end_of_validity_in_the_certificates_language(expires_on, language,
+                                                                                     printed):
+    layout = {"pages": {"1": [{"type": "text", "text": "Valid until {expires_on}", "x": 100, "y": 200,
+                                "width": 500, "height": 40, "size": 14}]}}
+    pdf = render_certificate(facts(expires_on=expires_on, language=language), UploadedTemplate(background(1), layout))
+    assert printed in " ".join(lines(pdf))
+    assert ("2027" in pdftotext(pdf)) == (expires_on is not None)
+
+
 def test_uploaded_text_wraps_and_shrinks_inside_its_box():
     name = ("Wolfeschlegelsteinhausenbergerdorff " * 9)[:299] + "z"
     layout = {"pages": {"1": [{"type": "text", "text": "{learner_name}", "x": 100, "y": 200, "width": 400,

@@ -12,12 +12,12 @@ from __future__ import annotations
 import io
 from functools import lru_cache
 
-from django.utils import formats
 from django.utils.translation import gettext as _
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 
 from . import courses, qr
+from .dates import expires_on_text
 from .document import draw_form
 from .fonts import FontChain
 from .spec import PAGE_SIZES, BuiltinTemplate
@@ -101,8 +101,7 @@ def draw(canvas: Canvas, facts, template: BuiltinTemplate, chain: FontChain, iss
     ops.append(_signatories(text, template, width))
     text(_("Issued on {date}").format(date=issued_on), 70, 11, GREY, x=60, w=220, align="left")
     if facts.expires_on:
-        until = formats.date_format(facts.expires_on, "DATE_FORMAT")
-        text(_("Valid until {date}").format(date=until), 54, 9.5, GREY, x=60, w=220, align="left")
+        text(_("Valid until {date}").format(date=expires_on_text(facts)), 54, 9.5, GREY, x=60, w=220, align="left")
     side = 84
     own.append(qr.operators(facts.verify_url, width - 60 - side, 44, side))
     right = width - 60 - side - 8

@@ -19,8 +19,9 @@ import re
 import string
 from dataclasses import dataclass
 
-PLACEHOLDERS = ("learner_name", "title", "level", "issued_on", "verify_url", "short_code", "rules_met", "issuer",
-                "organization", "courses")  # courses: a Learning Path credential's, joined with " · "
+# expires_on is "" for a credential that does not expire; courses are a Learning Path credential's, joined by " · ".
+PLACEHOLDERS = ("learner_name", "title", "level", "issued_on", "expires_on", "verify_url", "short_code", "rules_met",
+                "issuer", "organization", "courses")
 _BOX = {"x", "y", "width", "height"}
 KEYS = {
     "text": {"required": _BOX | {"text"}, "optional": {"align", "font", "size", "color", "shrink", "wrap"}},

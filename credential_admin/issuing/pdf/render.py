@@ -2,28 +2,16 @@
 from __future__ import annotations
 
 import contextlib
-import datetime
-from functools import lru_cache
 
 from django.conf import settings
-from django.utils import dateformat, formats, translation
+from django.utils import translation
 
 from . import builtin, courses, uploaded
+from .dates import issued_on_text
 from .document import finish, new_canvas
 from .fonts import font_chain
 from .spec import PAGE_SIZES, BuiltinTemplate, UploadedTemplate
 from .text import clean
-
-
-def issued_on_text(facts) -> str:
-    """The issue date as people write it in the certificate's language (Django's locale formats)."""
-    return _date_text(facts.issued_on, translation.get_language(), formats.get_format("DATE_FORMAT", use_l10n=True))
-
-
-@lru_cache(maxsize=256)
-def _date_text(day: datetime.date, language: str, date_format: str) -> str:
-    """A date in a format and language (cached: a batch of certificates shares its issue date)."""
-    return dateformat.format(day, date_format)
 
 
 def _language(language: str):

@@ -7,6 +7,7 @@ from pypdf import PdfReader, PdfWriter
 from reportlab.lib.utils import ImageReader
 
 from . import qr
+from .dates import expires_on_text
 from .document import PAYLOAD_NAME, draw_form, new_canvas
 from .fonts import FontChain
 from .layout import DEFAULT_FONT, Element, check_background, fill, parse_layout
@@ -17,8 +18,9 @@ from .text import box_operators
 def values(facts, issued_on: str) -> dict[str, str]:
     """What each placeholder stands for."""
     return {"learner_name": facts.learner_name, "title": facts.title, "level": facts.level, "issued_on": issued_on,
-            "verify_url": facts.verify_url, "short_code": facts.short_code, "rules_met": " · ".join(facts.rules_met),
-            "issuer": facts.issuer, "organization": facts.organization, "courses": " · ".join(facts.courses)}
+            "expires_on": expires_on_text(facts), "verify_url": facts.verify_url, "short_code": facts.short_code,
+            "rules_met": " · ".join(facts.rules_met), "issuer": facts.issuer, "organization": facts.organization,
+            "courses": " · ".join(facts.courses)}
 
 
 def render(facts, template: UploadedTemplate, chain: FontChain, issued_on: str, *, payload: bytes | None,
