@@ -67,8 +67,13 @@ def _floor(request, verification_id: str):
     from django.db import connection
     from django.http import HttpResponse
 
+    from credential_admin.models import Credential
+
+    meta, quote = Credential._meta, connection.ops.quote_name
+    sql = (f"SELECT {quote(meta.pk.column)} FROM {quote(meta.db_table)} "  # noqa: S608 - names from the model
+           f"WHERE {quote(meta.get_field('verification_id').column)} = %s")
     with connection.cursor() as cursor:
-        cursor.execute("SELECT id FROM credential_admin_credential WHERE verification_id = %s", [verification_id])
+        cursor.execute(sql, [verification_id])
         found = cursor.fetchone()
     return HttpResponse("ok" if found else "none")
 
