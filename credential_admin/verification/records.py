@@ -236,6 +236,12 @@ class PublicFacts:
     expires_at: datetime | None = None  # end of validity; status is "expired" once past it
     courses: list[dict[str, Any]] = field(default_factory=list)  # a Learning Path's: key, title, rules in words
 
+    @property
+    def badge(self) -> dict[str, str] | None:
+        """A badge's signed name, description and criteria ("" where missing); None for any other level."""
+        badge = self.payload.get("badge") if self.level == "badge" else None
+        return {part: str(badge.get(part, "")) for part in ("name", "description", "criteria")} if badge else None
+
 
 def signed_payload(credential: Credential) -> dict[str, Any] | None:
     """The signed facts if the stored signature verifies them and they belong to this row; otherwise None."""

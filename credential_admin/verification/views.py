@@ -165,7 +165,7 @@ def _page_context(request: HttpRequest, credential) -> dict[str, Any]:
 def page_context(request: HttpRequest, facts: records.PublicFacts, config_id: int) -> dict[str, Any]:
     """What the page prints, each per-credential value ready to print as a `cache.Printed` string (dates formatted,
     lists joined here, not in the template); the other values decide which parts the page has."""
-    badge = facts.payload.get("badge") if facts.level == "badge" else None
+    badge = facts.badge
     context: dict[str, Any] = {
         "status": facts.status, "withdrawn": facts.withdrawn, "signature_valid": facts.signature_valid,
         "title": _printed(facts.title), "level_label": _printed(facts.level_label),
@@ -180,15 +180,18 @@ def page_context(request: HttpRequest, facts: records.PublicFacts, config_id: in
         "courses": [{"title": _printed(course["title"]), "has_rules": bool(course["rules"]),
                      "rules": _printed("; ".join(course["rules"]))} for course in facts.courses],
         "max_upload": _max_upload(max_upload_bytes(), get_language()),
-        "badge": {part: _printed(badge.get(part, "")) for part in ("name", "description", "criteria")}
-        if badge else None,
+        "badge": {part: _printed(value) for part, value in badge.items()} if badge else None,
     }
     if badge:
-        image_url = reverse("credential_admin:verify:badge_image", args=[config_id])
+        image_url = _badge_image_path(config_id)
         context["badge_image_url"] = _printed(image_url)
         context["badge_image_absolute"] = _printed(_absolute(request, image_url))
     context.update({name: _printed(value) for name, value in _links(request, facts).items()})
     return context
+
+
+def _badge_image_path(config_id: int) -> str:
+    return reverse("credential_admin:verify:badge_image", args=[config_id])
 
 
 @lru_cache(maxsize=64)
@@ -258,7 +261,7 @@ def _links(request: HttpRequest, facts: records.PublicFacts) -> dict[str, Any]:
     if current and conf.feature("OPEN_BADGES_EXPORT"):
         links["ob3_url"] = id_url("credential_admin:verify:ob3", facts.verification_id)
     if current:
-        badge = facts.payload.get("badge") if facts.level == "badge" else None
+        badge = facts.badge
         links["linkedin_url"] = add_to_profile_url(badge["name"] if badge else f"{facts.title} ({facts.level_label})",
                                                    facts.issuer, facts.issued_on, absolute, facts.code)
     if facts.superseded_by:
@@ -284,11 +287,8 @@ def _json_facts(request: HttpRequest, credential) -> dict[str, Any]:
     """`public_json`, and for a badge what its page shows of it: name, description, criteria and image."""
     facts = records.facts_of(credential)
     data = public_json(facts)
-    badge = facts.payload.get("badge") if facts.level == "badge" else None
-    if badge:
-        data["badge"] = {part: str(badge.get(part, "")) for part in ("name", "description", "criteria")}
-        data["badge"]["image"] = _absolute(request, reverse("credential_admin:verify:badge_image",
-                                                            args=[credential.config_id]))
+    if badge := facts.badge:
+        data["badge"] = {**badge, "image": _absolute(request, _badge_image_path(credential.config_id))}
     return data
 
 
