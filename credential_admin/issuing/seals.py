@@ -9,8 +9,6 @@ from typing import NamedTuple
 from credential_admin.issuing import rows, signing
 from credential_admin.models import Credential
 
-SIGNED_STATUSES = (Credential.Status.ISSUED, Credential.Status.SUPERSEDED, Credential.Status.REVOKED)
-
 
 class Batch(NamedTuple):
     """One batch's outcome: rows sealed, and the verification ids whose signature does not verify."""
@@ -37,7 +35,7 @@ def remaining(every: bool = False) -> int:
 
 
 def _signed(every: bool):
-    found = Credential.objects.filter(status__in=SIGNED_STATUSES).exclude(payload="")
+    found = Credential.objects.filter(status__in=Credential.ISSUED_STATUSES).exclude(payload="")
     return found if every else found.filter(seal="")
 
 

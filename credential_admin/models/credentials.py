@@ -68,6 +68,8 @@ class Credential(models.Model):
         REVOKED = "revoked", _("Revoked")
 
     ACTIVE_STATUSES = (Status.PENDING, Status.ISSUED, Status.FAILED)
+    #: A credential in one of these was issued: it is signed and public (verification pages show it).
+    ISSUED_STATUSES = (Status.ISSUED, Status.SUPERSEDED, Status.REVOKED)
 
     verification_id = ExactCharField(_("verification id"), max_length=64, unique=True)
     short_code = ExactCharField(_("short code"), max_length=16, unique=True,

@@ -23,7 +23,7 @@ from credential_admin.models import Credential, CredentialConfig
 from credential_admin.models.credentials import past_expiry
 from credential_admin.retirement import is_withdrawn
 
-PUBLIC_STATUSES = (Credential.Status.ISSUED, Credential.Status.SUPERSEDED, Credential.Status.REVOKED)
+PUBLIC_STATUSES = Credential.ISSUED_STATUSES
 VERIFICATION_ID = re.compile(r"[A-Za-z0-9_-]{16,64}")
 SHORT_CODE = re.compile(r"[0-9A-Z]{8,16}")
 # Only these columns are read for public pages: nothing else about the learner ever reaches a template.
